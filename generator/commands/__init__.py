@@ -1,0 +1,1 @@
+"""Thin command layer: parse nothing, print little, call the pipeline."""

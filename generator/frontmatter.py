@@ -1,0 +1,68 @@
+"""Read and write Markdown files that open with a YAML front-matter block."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ContentError
+
+_FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, readable unicode, no anchors: files a person edits by hand."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _str_presenter(dumper, data):
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_presenter)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
+
+
+def render(meta: dict[str, Any], body: str) -> str:
+    return f"---\n{dump_yaml(meta)}---\n\n{body.strip()}\n"
+
+
+def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], str, int]:
+    """Return (front matter, body, line number where the body starts)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first = _FENCE.match(text)
+    if not first:
+        raise ContentError("missing front matter", path, 1,
+                           "the file must start with a line '---', YAML, then another '---'")
+    end = _FENCE.search(text, first.end())
+    if not end:
+        raise ContentError("front matter is not closed", path, 1,
+                           "add a line '---' after the YAML block")
+    block = text[first.end():end.start()]
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1  # +1 for the opening fence, +1 for 1-based
+        raise ContentError(f"invalid YAML in front matter: {exc.problem}", path, line,
+                           "check indentation, colons and quotes on that line") from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    body_line = text.count("\n", 0, end.end()) + 1
+    return meta, text[end.end():].lstrip("\r\n"), body_line
+
+
+def read(path: Path) -> tuple[dict[str, Any], str, int]:
+    return parse(path.read_text(encoding="utf-8"), path)

@@ -1,0 +1,1 @@
+"""Ingest: raw page dumps in ``seeds/`` become ``content/articles/<slug>.md``."""
