@@ -46,6 +46,9 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "seeds").mkdir()
     for seed in SEEDS:
         (tmp_path / "seeds" / seed.name).write_bytes(seed.read_bytes())
+    # the demo's editable outlet registry (one outlet is known only by its page chrome)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "sources.yaml").write_bytes((ROOT / "content" / "sources.yaml").read_bytes())
     return tmp_path
 
 
