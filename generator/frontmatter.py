@@ -53,7 +53,7 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
         meta = yaml.safe_load(block)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1  # +1 for the opening fence, +1 for 1-based
+        line = mark.line + 1 if mark else 1  # the block starts on the fence line; +1 for 1-based
         raise ContentError(f"invalid YAML in front matter: {exc.problem}", path, line,
                            "check indentation, colons and quotes on that line") from None
     if meta is None:

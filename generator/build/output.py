@@ -1,0 +1,112 @@
+"""The output folder: refusing dangerous targets, the manifest of files we own,
+and the commit that moves a finished build into place.
+
+A build renders changed files into a staging folder next to the output; only
+when every page rendered does ``commit`` move them in, so a failed build leaves
+the previous site as it was. Files are deleted only if our manifest lists them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from generator.errors import ConfigError
+
+MANIFEST = ".digest-manifest.json"
+
+
+def check_output(out: Path, config) -> None:
+    """Refuse output folders a build must never write into or prune."""
+    out = out.expanduser().resolve()
+    home = Path.home().resolve()
+    protected = {Path("/"), home, config.root.resolve()}
+    protected |= {config.paths[k].resolve() for k in ("seeds", "content", "templates", "cache") if k in config.paths}
+    hint = "choose a dedicated folder such as site/ with --out or paths.output"
+    if out in protected:
+        raise ConfigError(f"refusing to build into {out}: it is {'your home folder' if out == home else 'a protected folder'}",
+                          config.source, None, hint)
+    for p in (config.root.resolve(), home):
+        if out in p.parents:
+            raise ConfigError(f"refusing to build into {out}: it contains {p}", config.source, None, hint)
+    for k in ("content", "seeds", "templates"):
+        if k in config.paths and config.paths[k].resolve() in out.parents:
+            raise ConfigError(f"refusing to build into {out}: it is inside {k}/", config.source, None, hint)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"output {out} is a file, not a folder", config.source, None, hint)
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise ConfigError(f"refusing to build into {out}: it is not empty and was not made by digest",
+                          config.source, None, "empty it, or choose another folder with --out")
+
+
+def read_manifest(out: Path) -> list[str]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return [f for f in data.get("files", []) if isinstance(f, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def manifest_bytes(files) -> bytes:
+    return (json.dumps({"generator": "digest", "files": sorted(set(files))}, indent=0) + "\n").encode()
+
+
+def staging_dir(out: Path) -> Path:
+    return out.parent / f".{out.name}.digest-staging"
+
+
+def fresh_staging(out: Path) -> Path:
+    stage = staging_dir(out)
+    if stage.exists():
+        shutil.rmtree(stage)   # our own leftover from an interrupted build
+    stage.mkdir(parents=True)
+    return stage
+
+
+def _safe(out: Path, rel: str) -> Path:
+    target = (out / rel).resolve()
+    if out.resolve() not in target.parents:
+        raise ValueError(f"{rel!r} escapes {out}")
+    return target
+
+
+def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous: list[str]) -> int:
+    """Move staged files into ``out``, delete our files that are no longer produced,
+    write the manifest. Returns how many stale files were deleted."""
+    if not out.exists() and not previous:
+        (stage / MANIFEST).write_bytes(manifest_bytes(owned))
+        os.replace(stage, out)          # cold build: one rename publishes the whole site
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    for rel in written:
+        target = _safe(out, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(stage / rel, target)
+    deleted = 0
+    for rel in sorted(set(previous) - owned):
+        try:
+            target = _safe(out, rel)
+        except ValueError:
+            continue
+        if target.is_file():
+            target.unlink()
+            deleted += 1
+            prune_empty(out, target.parent)
+    tmp = out / (MANIFEST + ".tmp")
+    tmp.write_bytes(manifest_bytes(owned))
+    os.replace(tmp, out / MANIFEST)
+    shutil.rmtree(stage, ignore_errors=True)
+    return deleted
+
+
+def prune_empty(out: Path, folder: Path) -> None:
+    """Remove folders emptied by our deletions, up to (not including) ``out``."""
+    out = out.resolve()
+    folder = folder.resolve()
+    while folder != out and out in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -1,0 +1,353 @@
+"""What pages the site has, what each one shows, and what each one depends on.
+
+``plan`` lists every output as a Page: its path, template, kind/key (which
+context builder fills it) and the digests of the inputs it shows. A page whose
+fingerprint is unchanged since the last build is neither rendered nor written;
+so listing pages are never stale, and an edit re-renders only what it touches.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable
+
+from markupsafe import Markup
+
+from generator.build.body import render_article_body
+from generator.build.urls import Urls, output_file
+from generator.model.types import Article, Quote, Site
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    rel: str            # relative URL, e.g. "speakers/x/" or "feed.xml"
+    template: str       # template name, or "" for a static file copy
+    kind: str
+    key: str
+    deps: str           # digest of every input the page shows
+
+    @property
+    def out(self) -> str:
+        return output_file(self.rel)
+
+
+def _h(parts) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+class Digests:
+    """Per-article digests used as page dependencies."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        card: dict[str, str] = {}
+        for slug, a in site.articles.items():
+            # Everything but the body: a body edit re-renders the article page, not the listings.
+            shown = repr((a.title, a.date, a.has_time, a.date_note, a.source, a.summary, a.words, a.format,
+                          a.dateline, a.interviewer, a.speakers, a.mentions, a.topics, a.quotes))
+            ents = [shown, site.sources[a.source_slug].digest if a.source_slug else ""]
+            ents += [site.speakers[s].digest for s in (*a.speakers, *a.mentions)]
+            ents += [site.topics[t].digest for t in a.topics]
+            card[slug] = _h(ents)
+        self.card = card
+        # "aux" adds what the quote entries show about echoes in other articles.
+        aux = dict(card)
+        for group in site.echo_groups:
+            members = sorted({q.article for q in group})
+            g = _h(card[m] for m in members)
+            for m in members:
+                aux[m] = _h((aux[m], g))
+        self.aux = aux
+
+    def cards(self, slugs) -> list[str]:
+        return [self.card[s] for s in slugs]
+
+    def auxes(self, slugs) -> list[str]:
+        return [self.aux[s] for s in slugs]
+
+
+def latest(site: Site, n: int) -> list[str]:
+    """The newest ``n`` dated articles, newest first (undated only if nothing else)."""
+    dated = [s for s in reversed(site.chronological) if site.articles[s].date]
+    return (dated or list(reversed(site.chronological)))[:n]
+
+
+def plan(site: Site, config, urls: Urls, static: dict[str, str]) -> list[Page]:
+    """Every page of the site with its dependency digest. ``static``: name -> file digest."""
+    d = Digests(site)
+    pages: list[Page] = []
+    add = lambda rel, tpl, kind, key, deps: pages.append(Page(rel, tpl, kind, key, _h(deps)))  # noqa: E731
+
+    home = latest(site, config.home_articles)
+    add("", "home.html", "home", "", [*d.auxes(home), str(len(site.articles)), str(len(site.speakers)),
+                                       str(len(site.topics))])
+    for slug in site.chronological:
+        prev, nxt = site.prev_next[slug]
+        add(urls.rel_article(slug), "article.html", "article", slug,
+            [site.articles[slug].digest, d.aux[slug], *d.cards([x for x in (prev, nxt) if x]), "|", *d.cards(site.related.get(slug, []))])
+
+    add("speakers/", "speakers.html", "speakers", "",
+        [f"{s}:{sp.digest}:{len(site.quotes_by_speaker.get(s, []))}:{len(site.by_speaker.get(s, []))}"
+         for s, sp in site.speakers.items()])
+    for s, sp in site.speakers.items():
+        quoted, mentioned = site.by_speaker.get(s, []), site.mentioned_in.get(s, [])
+        add(urls.rel_speaker(s), "speaker.html", "speaker", s, [sp.digest, *d.auxes(quoted), "|", *d.cards(mentioned)])
+        if quoted:
+            feed = quoted[-config.feed_entries:]
+            add(urls.rel_speaker(s) + "feed.xml", "feed.xml", "speaker_feed", s, [sp.digest, *d.cards(feed)])
+
+    add("topics/", "topics.html", "topics", "",
+        [f"{t}:{tp.digest}:{len(site.by_topic[t])}:{len(site.quotes_by_topic.get(t, []))}"
+         for t, tp in site.topics.items()])
+    for t, tp in site.topics.items():
+        slugs = site.by_topic[t]
+        add(urls.rel_topic(t), "topic.html", "topic", t, [tp.digest, *d.auxes(slugs)])
+        add(urls.rel_topic(t) + "feed.xml", "feed.xml", "topic_feed", t,
+            [tp.digest, *d.cards(slugs[-config.feed_entries:])])
+
+    add("sources/", "sources.html", "sources", "",
+        [f"{k}:{s.digest}:{len(site.by_source[k])}" for k, s in site.sources.items()])
+    for k, s in site.sources.items():
+        add(urls.rel_source(k), "source.html", "source", k, [s.digest, *d.cards(site.by_source[k])])
+
+    years: dict[str, list[str]] = {}
+    for m in site.by_month:
+        years.setdefault(m[:4], []).append(m)
+    add("archive/", "archive.html", "archive", "",
+        [f"{m}:{len(v)}" for m, v in site.by_month.items()] + ["|", *d.cards(site.undated)])
+    for y, months in years.items():
+        add(urls.rel_year(y), "archive_year.html", "year", y, [*d.cards(s for m in months for s in site.by_month[m])])
+        for m in months:
+            add(urls.rel_month(m), "archive_month.html", "month", m, d.cards(site.by_month[m]))
+
+    echo_articles = sorted({q.article for g in site.echo_groups for q in g})
+    add("quotes/", "quotes.html", "quotes", "",
+        [f"{site.quote_key(q)}" for g in site.echo_groups for q in g] + d.cards(echo_articles))
+    add("search/", "search.html", "search", "", [])
+    add("404.html", "404.html", "notfound", "", [])
+    add("feed.xml", "feed.xml", "feed", "", d.cards(latest(site, config.feed_entries)))
+    add("robots.txt", "robots.txt", "robots", "", [])
+    for name, digest in static.items():
+        add(f"static/{name}", "", "static", name, [digest])
+    html_rels = [p.rel for p in pages if p.template.endswith(".html") and p.kind not in ("notfound", "search")]
+    add("sitemap.xml", "sitemap.xml", "sitemap", "", [*html_rels, *d.cards(site.chronological)])
+    return pages
+
+
+# --- contexts: what each template receives ----------------------------------------------------
+
+def key_quote(a: Article) -> Quote | None:
+    """The quote a card shows: the first full statement of some length, else the first."""
+    for q in a.quotes:
+        if not q.partial and len(q.text.split()) >= 6:
+            return q
+    return a.quotes[0] if a.quotes else None
+
+
+def echoes_of(site: Site) -> Callable[[Quote], list[Quote]]:
+    def others(q: Quote) -> list[Quote]:
+        gi = site.echoes.get(site.quote_key(q))
+        return [] if gi is None else [o for o in site.echo_groups[gi] if o.article != q.article]
+    return others
+
+
+def echo_id(site: Site) -> Callable[[Quote], str]:
+    """Anchor of a quote's group on the repeated-quotes page (groups are numbered from 1)."""
+    def anchor(q: Quote) -> str:
+        gi = site.echoes.get(site.quote_key(q))
+        return f"echo-{gi + 1}" if gi is not None else ""
+    return anchor
+
+
+def quote_date(site: Site) -> Callable[[Quote], str]:
+    from generator.build.templates import longdate
+
+    def fmt(q: Quote) -> str:
+        a = site.articles[q.article]
+        return longdate(a.date, False) if a.date else "an undated article"
+    return fmt
+
+
+def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) -> dict:
+    section = rel.split("/", 1)[0] + "/" if "/" in rel else ""
+    page = {"rel": rel, "kind": kind, "title": title, "description": description,
+            "section": section if kind != "home" else "", "og_type": "website", "jsonld": None,
+            "published": None}
+    page.update(extra)
+    return page
+
+
+class Contexts:
+    """Builds the template context of a page from the model. One instance per process."""
+
+    def __init__(self, site: Site, config, urls: Urls, md):
+        self.site, self.config, self.urls, self.md = site, config, urls, md
+
+    def __call__(self, page: Page) -> dict:
+        return getattr(self, page.kind)(page)
+
+    def arts(self, slugs) -> list[Article]:
+        return [self.site.articles[s] for s in slugs]
+
+    def home(self, page):
+        slugs = latest(self.site, self.config.home_articles)
+        return {"page": _page("", "home", description=self.config.description),
+                "articles": self.arts(slugs), "more": len(self.site.articles) > len(slugs)}
+
+    def article(self, page):
+        site, a, urls = self.site, self.site.articles[page.key], self.urls
+        body, placed = render_article_body(self.md, a, site.speakers, urls.speaker)
+        prev, nxt = site.prev_next[a.slug]
+        counts = Counter(q.speaker for q in a.quotes)
+        ld = {
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": a.title,
+            "url": urls.absolute(page.rel), "mainEntityOfPage": urls.absolute(page.rel),
+            "description": a.summary, "wordCount": a.words, "inLanguage": self.config.language,
+        }
+        if a.date:
+            ld["datePublished"] = f"{a.date:%Y-%m-%dT%H:%M:%S}" if a.has_time else f"{a.date:%Y-%m-%d}"
+        if a.source:
+            ld["publisher"] = {"@type": "Organization", "name": a.source}
+        if a.dateline:
+            ld["locationCreated"] = {"@type": "Place", "name": a.dateline}
+        ld["about"] = [{"@type": "Thing", "name": site.topics[t].name, "url": urls.absolute(urls.rel_topic(t))}
+                       for t in a.topics]
+        ld["mentions"] = [self._agent(s) for s in (*a.speakers, *a.mentions)]
+        ld["hasPart"] = [{"@type": "Quotation", "text": q.text, "url": urls.absolute(page.rel) + "#" + q.id,
+                          "spokenByCharacter": self._agent(q.speaker), "creator": self._agent(q.speaker)}
+                         for q in a.quotes]
+        return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article", jsonld=ld,
+                              published=ld.get("datePublished")),
+                "a": a, "body_html": Markup(body), "placed": placed, "quote_counts": counts,
+                "prev": site.articles[prev] if prev else None, "next": site.articles[nxt] if nxt else None,
+                "related": self.arts(site.related.get(a.slug, []))}
+
+    def _agent(self, slug: str) -> dict:
+        sp = self.site.speakers[slug]
+        return {"@type": "Organization" if sp.kind == "organization" else "Person", "name": sp.name,
+                "url": self.urls.absolute(self.urls.rel_speaker(slug))}
+
+    def speakers(self, page):
+        site = self.site
+        rows = [(sp, len(site.quotes_by_speaker.get(s, [])), len(site.by_speaker.get(s, [])) or
+                 len(site.mentioned_in.get(s, []))) for s, sp in site.speakers.items()]
+        rows.sort(key=lambda r: (-r[1], r[0].name.casefold(), r[0].slug))
+        quoted = [r for r in rows if r[1]]
+        mentioned = sorted((r for r in rows if not r[1]), key=lambda r: (r[0].name.casefold(), r[0].slug))
+        return {"page": _page(page.rel, "speakers", "Speakers", "Everyone quoted or mentioned in the digest."),
+                "groups": [("Quoted", quoted), ("Mentioned only", mentioned)]}
+
+    def speaker(self, page):
+        site, s = self.site, page.key
+        sp = site.speakers[s]
+        quotes = site.quotes_by_speaker.get(s, [])
+        groups: dict[str, list[Quote]] = {}
+        other = []
+        for q in quotes:
+            for t in q.topics:
+                groups.setdefault(t, []).append(q)
+            if not q.topics:
+                other.append(q)
+        by_topic = sorted(((site.topics[t], qs) for t, qs in groups.items()),
+                          key=lambda x: (-len(x[1]), x[0].name.casefold(), x[0].slug))
+        desc = f"What {sp.name} said, by topic and over time." + (f" {sp.role}." if sp.role else "")
+        return {"page": _page(page.rel, "speaker", sp.name, desc, og_type="profile"),
+                "sp": sp, "quotes": quotes, "by_topic": by_topic, "other": other,
+                "quoted_in": self.arts(reversed(site.by_speaker.get(s, []))), "mentioned": self.arts(site.mentioned_in.get(s, [])),
+                "feed_rel": page.rel + "feed.xml" if quotes else None}
+
+    def topics(self, page):
+        site = self.site
+        rows = [(t, len(site.by_topic[k]), len(site.quotes_by_topic.get(k, []))) for k, t in site.topics.items()]
+        rows.sort(key=lambda r: (-r[1], r[0].name.casefold()))
+        return {"page": _page(page.rel, "topics", "Topics", "What the articles are about."), "topics": rows}
+
+    def topic(self, page):
+        site, t = self.site, page.key
+        tp = site.topics[t]
+        groups: dict[str, list[Quote]] = {}
+        for q in site.quotes_by_topic.get(t, []):
+            groups.setdefault(q.speaker, []).append(q)
+        by_speaker = sorted(((site.speakers[s], qs) for s, qs in groups.items()),
+                            key=lambda x: (-len(x[1]), x[0].name.casefold(), x[0].slug))
+        return {"page": _page(page.rel, "topic", tp.name, tp.description or f"Articles and quotes on {tp.name}."),
+                "t": tp, "articles": self.arts(site.by_topic[t]), "by_speaker": by_speaker,
+                "feed_rel": page.rel + "feed.xml"}
+
+    def sources(self, page):
+        rows = [(s, len(self.site.by_source[k])) for k, s in self.site.sources.items()]
+        return {"page": _page(page.rel, "sources", "Sources", "The outlets the articles come from."), "sources": rows}
+
+    def source(self, page):
+        s = self.site.sources[page.key]
+        return {"page": _page(page.rel, "source", s.name, f"Articles from {s.name}."), "s": s,
+                "articles": self.arts(reversed(self.site.by_source[page.key]))}
+
+    def archive(self, page):
+        years: dict[str, list] = {}
+        for m, slugs in self.site.by_month.items():
+            years.setdefault(m[:4], []).append((m, len(slugs)))
+        return {"page": _page(page.rel, "archive", "Archive", "Every article by year and month."),
+                "years": sorted(years.items(), reverse=True), "undated": self.arts(self.site.undated)}
+
+    def year(self, page):
+        months = [(m, self.arts(s)) for m, s in self.site.by_month.items() if m[:4] == page.key]
+        return {"page": _page(page.rel, "archive", page.key, f"Articles from {page.key}."),
+                "year": page.key, "months": months}
+
+    def month(self, page):
+        from generator.build.templates import monthname
+        return {"page": _page(page.rel, "archive", monthname(page.key), f"Articles from {monthname(page.key)}."),
+                "month": page.key, "articles": self.arts(self.site.by_month[page.key])}
+
+    def quotes(self, page):
+        return {"page": _page(page.rel, "quotes", "Quotes seen in several articles",
+                              "Near-identical statements reported more than once."),
+                "groups": self.site.echo_groups}
+
+    def search(self, page):
+        return {"page": _page(page.rel, "search", "Search", "Search every article and quote.")}
+
+    def notfound(self, page):
+        return {"page": _page(page.rel, "notfound", "Page not found")}
+
+    def robots(self, page):
+        return {"page": _page(page.rel, "robots")}
+
+    def _feed(self, page, title: str, slugs: list[str], alternate: str) -> dict:
+        entries = list(reversed(self.arts(slugs[-self.config.feed_entries:])))
+        dates = [a.date for a in entries if a.date]
+        from generator.build.templates import atomdate
+        return {"page": _page(page.rel, "feed"), "feed_title": title, "entries": entries,
+                "updated": atomdate(max(dates) if dates else None), "alternate": alternate}
+
+    def feed(self, page):
+        slugs = list(reversed(latest(self.site, self.config.feed_entries)))
+        return self._feed(page, self.config.title, slugs, "")
+
+    def speaker_feed(self, page):
+        sp = self.site.speakers[page.key]
+        return self._feed(page, f"{sp.name} · {self.config.title}", self.site.by_speaker[page.key],
+                          self.urls.rel_speaker(page.key))
+
+    def topic_feed(self, page):
+        tp = self.site.topics[page.key]
+        return self._feed(page, f"{tp.name} · {self.config.title}", self.site.by_topic[page.key],
+                          self.urls.rel_topic(page.key))
+
+    def sitemap(self, page):
+        return {"page": _page(page.rel, "sitemap"), "entries": self.sitemap_entries}
+
+    sitemap_entries: list = []
+
+
+def sitemap_entries(site: Site, pages: list[Page]) -> list[tuple[str, str | None]]:
+    """(rel, lastmod) of every indexable HTML page; articles carry their date."""
+    out = []
+    for p in pages:
+        if not p.template.endswith(".html") or p.kind in ("notfound", "search"):
+            continue
+        a = site.articles.get(p.key) if p.kind == "article" else None
+        out.append((p.rel, f"{a.date:%Y-%m-%d}" if a and a.date else None))
+    return out

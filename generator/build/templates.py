@@ -1,0 +1,133 @@
+"""The Jinja environment: user templates first, then the packaged defaults.
+
+Any file in the user's ``templates/`` folder (``config.paths['templates']``)
+replaces the default of the same relative name, including ``static/`` files.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta as jmeta
+from markupsafe import Markup
+
+from generator.errors import ContentError
+
+DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "templates"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def search_path(user_dir: Path | None) -> list[Path]:
+    dirs = [user_dir] if user_dir and user_dir.is_dir() else []
+    return dirs + [DEFAULTS]
+
+
+# --- filters (pure, tested directly) ---------------------------------------------------------
+
+@functools.lru_cache(maxsize=65536)
+def isodate(dt: datetime, has_time: bool = True) -> str:
+    return f"{dt:%Y-%m-%dT%H:%M}" if has_time else f"{dt:%Y-%m-%d}"
+
+
+@functools.lru_cache(maxsize=65536)
+def longdate(dt: datetime, has_time: bool = True) -> str:
+    text = f"{dt.day} {MONTHS[dt.month - 1]} {dt.year}"
+    return f"{text}, {dt:%H:%M}" if has_time else text
+
+
+def monthname(month: str) -> str:
+    return f"{MONTHS[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def atomdate(dt: datetime | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
+    return f"{dt:%Y-%m-%dT%H:%M:%S}Z" if dt else fallback
+
+
+def jsonld(data) -> Markup:
+    """JSON for a <script> block: '<', '>' and '&' escaped so no text can close the element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def environment(user_dir: Path | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search_path(user_dir)]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False, cache_size=-1,
+    )
+    env.filters.update(isodate=isodate, longdate=longdate, monthname=monthname,
+                       atomdate=atomdate, jsonld=jsonld)
+    return env
+
+
+def _syntax_error(exc: jinja2.TemplateSyntaxError, fallback: str) -> ContentError:
+    return ContentError(f"template syntax error: {exc.message}", exc.filename or fallback, exc.lineno,
+                        "fix the Jinja tag on that line ({% … %} blocks need a matching {% end… %})")
+
+
+_PARSED: dict[tuple, object] = {}
+
+
+def _parse(env, source: str, name: str, filename: str):
+    """Parse once per distinct source: serve rebuilds would otherwise re-parse every template."""
+    key = (name, filename, hashlib.sha1(source.encode()).hexdigest())
+    if key not in _PARSED:
+        _PARSED[key] = env.parse(source, name, filename)
+    return _PARSED[key]
+
+
+def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str]:
+    """Each template's digest covering itself and everything it extends, includes or imports,
+    so a template edit re-renders exactly the pages that use it. Raises ContentError on a
+    syntax error, with the template's file and line."""
+    own: dict[str, tuple[str, set[str]]] = {}
+
+    def visit(name: str) -> None:
+        if name in own:
+            return
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            raise ContentError(f"template {name!r} not found", None, None,
+                               f"it is referenced by a page; searched {', '.join(map(str, env.loader.searchpath))}")
+        try:
+            tree = _parse(env, source, name, filename)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _syntax_error(exc, filename) from None
+        refs = {r for r in jmeta.find_referenced_templates(tree) if r}
+        own[name] = (hashlib.sha1(source.encode()).hexdigest(), refs)
+        for r in refs:
+            visit(r)
+
+    for n in names:
+        visit(n)
+
+    def closure(name: str) -> str:
+        seen, stack = set(), [name]
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                stack.extend(own[n][1])
+        return hashlib.sha1("".join(f"{n}:{own[n][0]};" for n in sorted(seen)).encode()).hexdigest()
+
+    return {n: closure(n) for n in names}
+
+
+def static_files(user_dir: Path | None) -> dict[str, Path]:
+    """``{"style.css": path}``: the default static files, overridden by the user's."""
+    found: dict[str, Path] = {}
+    for base in reversed(search_path(user_dir)):
+        folder = base / "static"
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file() and not p.name.startswith("."):
+                    found[p.relative_to(folder).as_posix()] = p
+    return dict(sorted(found.items()))

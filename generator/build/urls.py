@@ -1,0 +1,47 @@
+"""Every URL of the site, in one place. Pages live at directory URLs
+(``speakers/x/`` -> ``speakers/x/index.html``) and every link is an absolute
+path under ``base_path``, so the site works under ``/repo/`` and a 404 page
+works at any depth."""
+from __future__ import annotations
+
+
+def output_file(rel: str) -> str:
+    """``speakers/x/`` -> ``speakers/x/index.html``; ``feed.xml`` stays."""
+    return rel + "index.html" if rel == "" or rel.endswith("/") else rel
+
+
+class Urls:
+    def __init__(self, base_path: str, base_url: str):
+        self.base = base_path if base_path.endswith("/") else base_path + "/"
+        self.base_url = base_url
+
+    # relative paths (what the planner uses as page identities)
+    @staticmethod
+    def rel_article(slug: str) -> str: return f"articles/{slug}/"
+    @staticmethod
+    def rel_speaker(slug: str) -> str: return f"speakers/{slug}/"
+    @staticmethod
+    def rel_topic(slug: str) -> str: return f"topics/{slug}/"
+    @staticmethod
+    def rel_source(slug: str) -> str: return f"sources/{slug}/"
+    @staticmethod
+    def rel_year(year: str) -> str: return f"archive/{year}/"
+    @staticmethod
+    def rel_month(month: str) -> str: return f"archive/{month[:4]}/{month[5:7]}/"
+
+    def __call__(self, rel: str = "") -> str:
+        """Site path of a relative page path: ``speakers/`` -> ``/repo/speakers/``."""
+        return self.base + rel
+
+    def absolute(self, rel: str = "") -> str:
+        return self.base_url + rel
+
+    def article(self, slug: str) -> str: return self(self.rel_article(slug))
+    def speaker(self, slug: str) -> str: return self(self.rel_speaker(slug))
+    def topic(self, slug: str) -> str: return self(self.rel_topic(slug))
+    def source(self, slug: str) -> str: return self(self.rel_source(slug))
+    def year(self, year: str) -> str: return self(self.rel_year(year))
+    def month(self, month: str) -> str: return self(self.rel_month(month))
+    def quote(self, q) -> str: return f"{self.article(q.article)}#{q.id}"
+    def speaker_topic(self, speaker: str, topic: str) -> str: return f"{self.speaker(speaker)}#on-{topic}"
+    def static(self, name: str) -> str: return self(f"static/{name}")

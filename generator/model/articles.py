@@ -1,0 +1,239 @@
+"""One article file: parse (cacheable) then validate against the registries (cheap)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from generator import frontmatter
+from generator.errors import ContentError
+from generator.model.registry import SLUG
+from generator.model.types import Article, Quote, Speaker, Topic
+from generator.model.yamllines import key_lines, line_of
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.S | re.M)
+QUOTE_ID = re.compile(r"^q-[0-9a-f]{8}(?:-\d+)?$")
+FORMATS = ("report", "interview")
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()
+
+
+def parse_file(path: Path, data: bytes) -> tuple[dict[str, Any], str, int]:
+    """Front matter, body and body line; raises ContentError on broken YAML."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ContentError("the file is not valid UTF-8", path, line, "re-save it as UTF-8") from None
+    # libyaml is ~10x faster than the pure-Python parser; any problem falls back to the
+    # shared parser, which produces the error message with its line.
+    m = _FRONT.match(text)
+    if m:
+        try:
+            meta = yaml.load(m.group(1), Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            # group(1) starts on file line 2; marks are 0-based.
+            raise ContentError(f"invalid YAML in front matter: {exc.problem}", path,
+                               mark.line + 2 if mark else 1,
+                               "check indentation, colons and quotes on that line") from None
+        except yaml.YAMLError:
+            meta = None
+        if isinstance(meta, dict):
+            body_line = text.count("\n", 0, m.end()) + 1
+            return meta, text[m.end():].lstrip("\r\n"), body_line
+    return frontmatter.parse(text, path)
+
+
+def front_matter_lines(path: Path) -> dict[str, int]:
+    """Key -> file line for the front matter of ``path`` (front matter starts on line 2)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    head, sep, rest = text.lstrip("\ufeff").partition("\n")
+    end = re.search(r"^---[ \t]*\r?$", rest, re.M)
+    return key_lines(rest[:end.start()] if end else rest, first_line=2)
+
+
+def parse_date(value: Any) -> tuple[datetime | None, bool]:
+    """``'2009-09-18T16:49'`` -> (datetime, has_time); raises ValueError when unreadable."""
+    if value is None or value == "":
+        return None, False
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None), True
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day), False
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r}")
+    text = value.strip()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$", text):
+        raise ValueError(text)
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed.replace(tzinfo=None), len(text) > 10
+
+
+def _ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_topics(text: str, topics: tuple[str, ...], terms: dict[str, tuple[str, ...]],
+                 registry: dict[str, Topic]) -> tuple[str, ...]:
+    """Topics a statement is about: those whose terms occur in it, else the article's lead topic."""
+    folded = text.casefold()
+    hits = tuple(t for t in topics
+                 if any(term and term.casefold() in folded
+                        for term in (*terms.get(t, ()), *registry[t].keywords, registry[t].name)))
+    return hits or topics[:1]
+
+
+class _Checker:
+    """Collects the errors of one file, each with the line of the offending key."""
+
+    def __init__(self, path: Path, errors: list[ContentError]):
+        self.path, self.errors, self._lines = path, errors, None
+
+    def line(self, *keys: str) -> int | None:
+        if self._lines is None:
+            self._lines = front_matter_lines(self.path)
+        return line_of(self._lines, *keys) or 1
+
+    def error(self, key: str, message: str, hint: str) -> None:
+        self.errors.append(ContentError(message, self.path, self.line(key), hint))
+
+
+def _slug_list(meta: dict, key: str, chk: _Checker) -> tuple[str, ...]:
+    value = meta.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        chk.error(key, f"{key} must be a list of slugs", f"write e.g. {key}: [jane-doe]")
+        return ()
+    out = []
+    for i, v in enumerate(value):
+        if not isinstance(v, str) or not v.strip():
+            chk.error(f"{key}[{i}]", f"{key}[{i}] must be a slug, not {v!r}", "remove it or write a slug")
+            continue
+        if v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _check_known(slugs: tuple[str, ...], key: str, known: dict, chk: _Checker, registry_file: str) -> tuple[str, ...]:
+    import difflib
+
+    ok = []
+    for i, slug in enumerate(slugs):
+        if slug in known:
+            ok.append(slug)
+            continue
+        near = difflib.get_close_matches(slug, list(known), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        chk.error(f"{key}[{i}]", f"unknown {key.rstrip('s')} slug {slug!r} in {key}",
+                  f"{hint}add it to content/{registry_file} or fix the slug")
+    return tuple(ok)
+
+
+def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest: str,
+             speakers: dict[str, Speaker], topics: dict[str, Topic],
+             resolve_source: Callable[[str], str], slugify: Callable[[str], str],
+             errors: list[ContentError]) -> Article | None:
+    """An Article, or None with the reasons appended to ``errors`` (all of them, not just the first)."""
+    before = len(errors)
+    chk = _Checker(path, errors)
+
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        chk.error("title", "the article has no title", "add a line `title: \"…\"` to the front matter")
+        title = ""
+    slug = meta.get("slug") or path.stem
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        chk.error("slug", f"slug {slug!r} may only hold a-z, 0-9 and single hyphens",
+                  "write it like my-article-title")
+    try:
+        when, has_time = parse_date(meta.get("date"))
+    except (ValueError, TypeError):
+        when, has_time = None, False
+        chk.error("date", f"bad date {meta.get('date')!r}",
+                  "write an ISO 8601 date in quotes, e.g. '2011-12-06' or '2009-09-18T16:49', or null")
+    fmt = meta.get("format") or "report"
+    if fmt not in FORMATS:
+        chk.error("format", f"format must be report or interview, not {fmt!r}", "use format: report")
+    words = meta.get("words")
+    if words is None:
+        words = len(body.split())
+    elif not isinstance(words, int) or isinstance(words, bool):
+        chk.error("words", f"words must be a whole number, not {words!r}", "write e.g. words: 812")
+        words = 0
+
+    spk = _check_known(_slug_list(meta, "speakers", chk), "speakers", speakers, chk, "speakers.yaml")
+    mentions = _check_known(_slug_list(meta, "mentions", chk), "mentions", speakers, chk, "speakers.yaml")
+    tps = _check_known(_slug_list(meta, "topics", chk), "topics", topics, chk, "topics.yaml")
+
+    terms_raw = meta.get("topic_terms") or {}
+    terms: dict[str, tuple[str, ...]] = {}
+    if isinstance(terms_raw, dict):
+        for k, v in terms_raw.items():
+            if isinstance(v, list):
+                terms[str(k)] = tuple(str(x) for x in v if isinstance(x, str))
+
+    quotes: list[Quote] = []
+    raw_quotes = meta.get("quotes") or []
+    if not isinstance(raw_quotes, list):
+        chk.error("quotes", "quotes must be a list", "write each quote as `- {id: q-…, speaker: …, text: …}`")
+        raw_quotes = []
+    seen_ids: set[str] = set()
+    plain = _ws(body)
+    for i, q in enumerate(raw_quotes):
+        key = f"quotes[{i}]"
+        if not isinstance(q, dict):
+            chk.error(key, f"{key} must be a mapping", "write `- {id: q-…, speaker: …, text: …}`")
+            continue
+        qid, who, text = q.get("id"), q.get("speaker"), q.get("text")
+        if not isinstance(qid, str) or not QUOTE_ID.match(qid):
+            chk.error(f"{key}.id", f"{key} has a bad id {qid!r}", "quote ids are q- and 8 hex digits, e.g. q-1a2b3c4d")
+            continue
+        if qid in seen_ids:
+            chk.error(f"{key}.id", f"duplicate quote id {qid!r}", "give the second one a -2 suffix")
+            continue
+        seen_ids.add(qid)
+        if not isinstance(text, str) or not text.strip():
+            chk.error(f"{key}.text", f"quote {qid} has no text", "add `text: \"…\"`")
+            continue
+        if who not in speakers:
+            import difflib
+            near = difflib.get_close_matches(str(who), list(speakers), n=1)
+            chk.error(f"{key}.speaker", f"unknown speaker slug {who!r} in quote {qid}",
+                      (f"did you mean {near[0]!r}? " if near else "")
+                      + "add it to content/speakers.yaml or fix the slug")
+            continue
+        if _ws(text) not in plain:
+            # Not fatal: the quote is still listed, only its in-body highlight is lost.
+            pass
+        quotes.append(Quote(id=qid, speaker=who, text=_ws(text), partial=bool(q.get("partial")),
+                            article=slug if isinstance(slug, str) else "", position=len(quotes),
+                            topics=quote_topics(text, tps, terms, topics)))
+    # A quoted speaker is a speaker even if the list forgot them.
+    spk = spk + tuple(dict.fromkeys(q.speaker for q in quotes if q.speaker not in spk))
+
+    if len(errors) > before:
+        return None
+    raw_source = meta.get("source")
+    source = resolve_source(str(raw_source)) if raw_source else ""
+    return Article(
+        slug=slug, path=path, title=_ws(title), date=when, has_time=has_time,
+        date_note=(str(meta["date_note"]) if meta.get("date_note") else None),
+        source=source, source_slug=slugify(source) if source else "",
+        dateline=(str(meta["dateline"]) if meta.get("dateline") else None),
+        format=fmt, interviewer=(str(meta["interviewer"]) if meta.get("interviewer") else None),
+        summary=_ws(str(meta.get("summary") or "")), words=words, speakers=spk, quotes=tuple(quotes),
+        mentions=tuple(m for m in mentions if m not in spk), topics=tps, topic_terms=terms,
+        body=body, body_line=body_line, digest=digest,
+    )

@@ -1,0 +1,106 @@
+"""Plain data records of the content model. Built once per load, never mutated."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    slug: str
+    name: str
+    role: str = ""
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"          # person | organization
+    description: str = ""
+    digest: str = ""              # hash of the registry entry, for page fingerprints
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    slug: str
+    name: str
+    url: str = ""
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    speaker: str                  # speaker slug
+    text: str
+    partial: bool
+    article: str                  # article slug
+    position: int                 # order within the article
+    topics: tuple[str, ...] = ()  # topics this statement is about (see model.quotes)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    slug: str
+    path: Path
+    title: str
+    date: datetime | None         # naive; date-only dates have time 00:00
+    has_time: bool
+    date_note: str | None
+    source: str                   # canonical outlet name ("" when unknown)
+    source_slug: str
+    dateline: str | None
+    format: str                   # report | interview
+    interviewer: str | None
+    summary: str
+    words: int
+    speakers: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    mentions: tuple[str, ...]
+    topics: tuple[str, ...]
+    topic_terms: dict[str, tuple[str, ...]]
+    body: str                     # Markdown
+    body_line: int                # line of the file where the body starts
+    digest: str                   # hash of the file bytes
+
+    @property
+    def month(self) -> str | None:
+        return f"{self.date:%Y-%m}" if self.date else None
+
+    @property
+    def sort_key(self) -> tuple:
+        # Chronological; undated articles last, ties broken by slug so order is total.
+        return (self.date is None, self.date or datetime.min, self.slug)
+
+
+@dataclass(slots=True)
+class Site:
+    """Everything the builder needs: registries, articles and precomputed indexes."""
+    articles: dict[str, Article]                 # slug -> article
+    speakers: dict[str, Speaker]                 # only those referenced by an article
+    topics: dict[str, Topic]                     # only those referenced by an article
+    sources: dict[str, Source]                   # source slug -> source
+    chronological: list[str] = field(default_factory=list)        # article slugs, oldest first
+    by_speaker: dict[str, list[str]] = field(default_factory=dict)   # quoted in, chronological
+    mentioned_in: dict[str, list[str]] = field(default_factory=dict)
+    by_topic: dict[str, list[str]] = field(default_factory=dict)
+    by_source: dict[str, list[str]] = field(default_factory=dict)
+    by_month: dict[str, list[str]] = field(default_factory=dict)     # "YYYY-MM" -> slugs
+    undated: list[str] = field(default_factory=list)
+    quotes_by_speaker: dict[str, list[Quote]] = field(default_factory=dict)  # chronological
+    quotes_by_topic: dict[str, list[Quote]] = field(default_factory=dict)
+    quote_index: dict[str, Quote] = field(default_factory=dict)      # "slug#q-id" -> quote
+    prev_next: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    related: dict[str, list[str]] = field(default_factory=dict)
+    echo_groups: list[list[Quote]] = field(default_factory=list)     # near-duplicate quotes
+    echoes: dict[str, int] = field(default_factory=dict)             # quote key -> group index
+    warnings: list[str] = field(default_factory=list)
+
+    def quote_key(self, q: Quote) -> str:
+        return f"{q.article}#{q.id}"

@@ -1,0 +1,147 @@
+"""The content model: loading, indexes, echoes, related articles and error reporting."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import ContentError
+from generator.model import ContentErrors, load_site
+from generator.model.articles import parse_date, quote_topics
+from generator.model.echoes import groups, shingles, similar
+from generator.model.types import Quote, Topic
+
+FIXTURE = Path(__file__).parent / "fixtures" / "digest" / "content"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return load_site(FIXTURE)
+
+
+def test_articles_load_in_time_order_with_undated_last(site):
+    assert site.chronological[0] == "lindqvist-offers-joint-shield"
+    assert site.chronological[-1] == "undated-ministry-note"
+    assert site.undated == ["undated-ministry-note"]
+    assert site.by_month["2019-03"] == ["lindqvist-offers-joint-shield"]
+
+
+def test_indexes_by_speaker_topic_and_source(site):
+    assert site.by_speaker["tomas-berg"] == ["lindqvist-offers-joint-shield", "berg-interview-on-trade"]
+    assert site.mentioned_in["tomas-berg"] == ["lindqvist-repeats-pledge"]
+    assert "ilse-kramer" in site.speakers and "unused-person" not in site.speakers
+    assert set(site.by_topic) == {"air-defense", "alliance-relations", "trade"}
+    # source aliases resolve to the registry's canonical name
+    assert site.articles["berg-interview-on-trade"].source == "Freedonia Times"
+    assert site.articles["lindqvist-repeats-pledge"].source == "Northern Wire"
+    assert site.by_source["northern-wire"][-1] == "lindqvist-repeats-pledge"
+
+
+def test_quotes_are_indexed_by_speaker_in_time_order(site):
+    ids = [q.id for q in site.quotes_by_speaker["mara-lindqvist"]]
+    assert ids == ["q-0a000001", "q-0a000002", "q-0e000001", "q-0c000001", "q-0c000002"]
+
+
+def test_prev_next_and_related(site):
+    assert site.prev_next["berg-interview-on-trade"] == ("lindqvist-offers-joint-shield", "lindqvist-on-trade")
+    assert site.prev_next["lindqvist-offers-joint-shield"][0] is None
+    # the article repeating the same statement is the most related one
+    assert site.related["lindqvist-offers-joint-shield"][0] == "lindqvist-repeats-pledge"
+
+
+def test_repeated_statement_forms_one_echo_group(site):
+    assert len(site.echo_groups) == 1
+    assert {q.article for q in site.echo_groups[0]} == {"lindqvist-offers-joint-shield", "lindqvist-repeats-pledge"}
+
+
+def test_similarity_handles_partial_reuse_but_not_stock_words():
+    a = shingles("NATO will never attack Russia, and we do not think Russia will attack NATO")
+    b = shingles("NATO will never attack Russia and we do not think Russia will attack NATO either way")
+    c = shingles("We will study the offer carefully")
+    assert similar(a, b)
+    assert not similar(a, c)
+    q = lambda art, text: Quote("q-00000000", "x", text, False, art, 0)  # noqa: E731
+    assert groups([q("a", "the same long statement made twice here"),
+                   q("a", "the same long statement made twice here")]) == []  # one article only
+
+
+def test_quote_topics_follow_the_terms_in_the_statement():
+    reg = {"trade": Topic("trade", "Trade", keywords=("tariff",)), "air": Topic("air", "Air", keywords=("radar",))}
+    assert quote_topics("the radar question", ("trade", "air"), {}, reg) == ("air",)
+    assert quote_topics("nothing relevant", ("trade", "air"), {}, reg) == ("trade",)
+
+
+def test_parse_date_forms():
+    assert parse_date("2011-12-06") [1] is False
+    assert parse_date("2009-09-18T16:49")[0].hour == 16
+    assert parse_date(None) == (None, False)
+    with pytest.raises(ValueError):
+        parse_date("18 Sep 2009")
+
+
+# --- errors: every kind gives file:line, all of them in one pass ------------------------------
+
+def _write(root: Path, name: str, text: str) -> Path:
+    path = root / "articles" / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line(path: Path, needle: str) -> int:
+    """1-based line of the first line containing ``needle``: tests never hard-code offsets."""
+    return next(i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in l)
+
+
+def _errors(content: Path) -> list[ContentError]:
+    with pytest.raises(ContentErrors) as info:
+        load_site(content)
+    return info.value.errors
+
+
+@pytest.fixture
+def content(tmp_path):
+    import shutil
+    return Path(shutil.copytree(FIXTURE, tmp_path / "content"))
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_error_kind_has_file_and_line_and_all_are_reported(content):
+    arts = content / "articles"
+    _replace(arts / "lindqvist-on-trade.md", "date: '2019-11-12'", "date: 'Tuesday 12th'")              
+    _replace(arts / "berg-interview-on-trade.md", "speakers: [tomas-berg]", "speakers: [tomas-berk]")  
+    _replace(arts / "undated-ministry-note.md", "topics: [trade]", "topics: [trades]")                 
+    _replace(arts / "lindqvist-repeats-pledge.md", 'title: "', 'title: "broken: [')                     
+    _replace(arts / "lindqvist-repeats-pledge.md", "summary: \"Two", "summary: \"Two\" extra\"")
+    dup = (arts / "lindqvist-offers-joint-shield.md").read_text(encoding="utf-8")
+    (arts / "zz-copy.md").write_text(dup, encoding="utf-8")
+    errors = _errors(content)
+    by_file = {Path(e.path).name: e for e in errors}
+    assert by_file["lindqvist-on-trade.md"].line == _line(arts / "lindqvist-on-trade.md", "date:") and "bad date" in by_file["lindqvist-on-trade.md"].message
+    assert by_file["berg-interview-on-trade.md"].line == _line(arts / "berg-interview-on-trade.md", "tomas-berk")
+    assert "tomas-berg" in by_file["berg-interview-on-trade.md"].hint   # did-you-mean
+    assert by_file["undated-ministry-note.md"].line == _line(arts / "undated-ministry-note.md", "trades") and "trades" in by_file["undated-ministry-note.md"].message
+    assert "invalid YAML" in by_file["lindqvist-repeats-pledge.md"].message
+    assert by_file["lindqvist-repeats-pledge.md"].line in (_line(arts / "lindqvist-repeats-pledge.md", "broken"),
+                                                            _line(arts / "lindqvist-repeats-pledge.md", "summary:"))
+    assert "duplicate slug" in by_file["zz-copy.md"].message and by_file["zz-copy.md"].line == _line(arts / "zz-copy.md", "slug:")
+    assert all(e.hint for e in errors)
+    text = str(ContentErrors("x", errors=errors))
+    assert f"zz-copy.md:{_line(arts / 'zz-copy.md', 'slug:')}:" in text and "lindqvist-on-trade.md:" in text
+
+
+def test_unknown_quote_speaker_points_at_the_quote_line(content):
+    path = content / "articles" / "lindqvist-on-trade.md"
+    _replace(path, "speaker: mara-lindqvist", "speaker: mara-lindquist")
+    [err] = _errors(content)
+    assert err.line == _line(path, "mara-lindquist") and "mara-lindquist" in err.message
+
+
+def test_broken_registry_yaml_has_a_line(content):
+    (content / "topics.yaml").write_text("trade:\n  name: Trade\n  keywords: [a, b\n", encoding="utf-8")
+    errors = _errors(content)
+    assert errors[0].path.name == "topics.yaml" and errors[0].line and errors[0].line >= 3
