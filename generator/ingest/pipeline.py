@@ -129,7 +129,12 @@ def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
     articles = content_dir / "articles"
     manifest = Manifest.load(content_dir)
     registry = Registry.load(content_dir / "speakers.yaml")
-    taxonomy = Taxonomy.load(content_dir / "topics.yaml")
+    topics_file = content_dir / "topics.yaml"
+    if not topics_file.exists() and list_seeds(seeds_dir):
+        # Start the user's editable taxonomy from the packaged default, so the topics
+        # ingest assigns are defined where the builder (and the editor) looks for them.
+        atomic_write(topics_file, (DEFAULTS / "topics.yaml").read_bytes())
+    taxonomy = Taxonomy.load(topics_file)
     outlets = Outlets.load(DEFAULTS / "sources.yaml", content_dir / "sources.yaml")
 
     decoded: list[tuple[Path, str, Decoded]] = []

@@ -1,0 +1,108 @@
+"""``content/topics.yaml``: topic slug -> {name, description, keywords}.
+
+A topic is assigned when one of its keywords occurs in the title or body;
+the matching keywords are recorded so an editor can see why.  Keywords match
+whole words, case-insensitively, with hyphens and spaces interchangeable and
+an optional plural; a keyword written in capitals ("START") matches only in
+capitals.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.errors import ContentError
+
+DEFAULT = Path(__file__).resolve().parent.parent / "defaults" / "topics.yaml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+def _pattern(keyword: str) -> str:
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", keyword.strip()) if p]
+    body = r"[\s-]+".join(parts)
+    return body
+
+
+class Taxonomy:
+    def __init__(self, topics: list[Topic]):
+        self.topics = topics
+        self._owners: dict[str, list[tuple[str, str]]] = {}
+        folded, exact = [], []
+        for t in topics:
+            for kw in t.keywords:
+                sensitive = sum(c.isupper() for c in kw) >= 2 and kw.upper() == kw
+                key = kw if sensitive else kw.lower()
+                key = re.sub(r"[\s-]+", " ", key)
+                if key not in self._owners:
+                    (exact if sensitive else folded).append(kw)
+                self._owners.setdefault(key, []).append((t.slug, kw))
+        by_len = lambda kws: sorted(kws, key=len, reverse=True)
+        wrap = lambda kws: r"(?<![\w-])(?:" + "|".join(_pattern(k) for k in by_len(kws)) + r")(?:s|es)?(?!\w)"
+        self._folded = re.compile(wrap([k.lower() for k in folded])) if folded else None
+        self._exact = re.compile(wrap(exact)) if exact else None
+
+    @classmethod
+    def load(cls, path: Path) -> "Taxonomy":
+        path = Path(path)
+        if not path.exists():
+            path = DEFAULT
+        text = path.read_text(encoding="utf-8")
+        try:
+            data = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise ContentError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path,
+                               mark.line + 1 if mark else None) from None
+        if not isinstance(data, dict):
+            raise ContentError("expected a mapping of topic slug -> {name, keywords}", path, 1)
+        topics = []
+        for slug, v in data.items():
+            v = v or {}
+            if not isinstance(v, dict):
+                raise ContentError(f"topic '{slug}' must be a mapping with name and keywords", path,
+                                   _line_of(text, slug))
+            kws = v.get("keywords") or []
+            if isinstance(kws, str):
+                kws = [kws]
+            kws = [str(k) for k in kws if str(k).strip()]
+            name = str(v.get("name") or slug)
+            topics.append(Topic(str(slug), name, str(v.get("description") or ""),
+                                tuple(kws or [name])))
+        return cls(topics)
+
+    def _key(self, matched: str) -> str:
+        base = re.sub(r"[\s-]+", " ", matched)
+        for cand in (base, base.lower()):
+            for k in (cand, re.sub(r"(?:es|s)$", "", cand), re.sub(r"s$", "", cand)):
+                if k in self._owners:
+                    return k
+        return base.lower()
+
+    def assign(self, title: str, paragraphs) -> dict[str, list[str]]:
+        """Topic slug -> the keywords that triggered it, topics in taxonomy order."""
+        text = "\n".join([title or "", *paragraphs])
+        hits: dict[str, list[str]] = {}
+        for rx, subject in ((self._folded, text.lower()), (self._exact, text)):
+            if rx is None:
+                continue
+            for m in rx.finditer(subject):
+                for slug, kw in self._owners.get(self._key(m.group()), []):
+                    terms = hits.setdefault(slug, [])
+                    if kw not in terms:
+                        terms.append(kw)
+        return {t.slug: hits[t.slug] for t in self.topics if t.slug in hits}
+
+
+def _line_of(text: str, key) -> int | None:
+    m = re.search(rf"^{re.escape(str(key))}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else None
