@@ -12,7 +12,12 @@ from generator.errors import ContentError
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter is ~10x faster than the pure-Python one; same output for our data.
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Dumper(_BaseDumper):
     """Block style, readable unicode, no anchors: files a person edits by hand."""
 
     def ignore_aliases(self, data):
@@ -50,7 +55,7 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
                            "add a line '---' after the YAML block")
     block = text[first.end():end.start()]
     try:
-        meta = yaml.safe_load(block)
+        meta = yaml.load(block, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1  # the block starts on the fence line; +1 for 1-based

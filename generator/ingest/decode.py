@@ -14,6 +14,7 @@ from generator.errors import SeedError
 MAX_SEED_BYTES = 8 * 1024 * 1024  # no news article comes near this; bigger is a mistake
 _SNIFF = 8192
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 _MAGIC = {
     b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
     b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive",
@@ -37,7 +38,7 @@ def _binary_kind(head: bytes) -> str | None:
     if b"\x00" in head:
         # UTF-16 text has NULs too; accept it only with a BOM
         return None if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "binary data"
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return "binary data" if head and controls / len(head) > 0.05 else None
 
 
