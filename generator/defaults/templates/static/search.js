@@ -9,8 +9,11 @@ const params = new URLSearchParams(location.search);
 
 let pagefind;
 try {
-  pagefind = await import(form.dataset.bundle + "pagefind.js");
-  await pagefind.options({ baseUrl: form.dataset.base });
+  // The data attributes may be page-relative: resolve them against the page, not this script.
+  const bundle = new URL(form.dataset.bundle, document.baseURI);
+  const base = new URL(form.dataset.base, document.baseURI);
+  pagefind = await import(new URL("pagefind.js", bundle).href);
+  await pagefind.options({ baseUrl: base.pathname });
   await pagefind.init();
 } catch (err) {
   status.textContent = "The search index is not available.";
@@ -30,6 +33,7 @@ for (const select of selects) {
   select.value = params.get(select.name) || "";
 }
 input.value = params.get("q") || "";
+form.dataset.ready = "";
 
 function element(tag, props = {}, children = []) {
   const node = Object.assign(document.createElement(tag), props);
@@ -41,9 +45,19 @@ function element(tag, props = {}, children = []) {
 function excerptNodes(excerpt) {
   const nodes = [];
   const parts = excerpt.split(/<mark>|<\/mark>/);
-  const decode = (s) => new DOMParser().parseFromString(s, "text/html").documentElement.textContent;
+  // A detached <textarea> decodes entities as text and keeps edge spaces; nothing is rendered as HTML.
+  const box = document.createElement("textarea");
+  const decode = (s) => { box.innerHTML = s; return box.value; };
   parts.forEach((part, i) => nodes.push(i % 2 ? element("mark", { textContent: decode(part) }) : decode(part)));
   return nodes;
+}
+
+// "RT · 18 September 2009 · Anders Fogh Rasmussen, …": where and when, and who is quoted.
+function resultMeta(d) {
+  const f = d.filters || {};
+  const people = f.speaker || [];
+  const who = people.slice(0, 3).join(", ") + (people.length > 3 ? ` and ${people.length - 3} more` : "");
+  return [(f.source || [])[0], d.meta.date, who].filter(Boolean).join(" · ");
 }
 
 let pending = 0;
@@ -52,17 +66,21 @@ async function run() {
   const filters = {};
   for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
   const ticket = ++pending;
+  results.setAttribute("aria-busy", "true");
   if (!query && !Object.keys(filters).length) {
     results.replaceChildren();
     status.textContent = "";
+    results.setAttribute("aria-busy", "false");
     return;
   }
   const search = await pagefind.search(query || null, { filters });
   const data = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
   if (ticket !== pending) return;
+  results.setAttribute("aria-busy", "false");
   status.textContent = `${search.results.length} result${search.results.length === 1 ? "" : "s"}`;
   results.replaceChildren(...data.map((d) => element("li", {}, [
     element("a", { href: d.url, textContent: d.meta.title || d.url }),
+    element("p", { className: "result-meta", textContent: resultMeta(d) }),
     element("p", { className: "excerpt" }, excerptNodes(d.excerpt || "")),
   ])));
 }
