@@ -23,7 +23,8 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def search_path(user_dir: Path | None) -> list[Path]:
-    dirs = [user_dir] if user_dir and user_dir.is_dir() else []
+    # In this repository the demo's templates/ *is* the packaged default folder.
+    dirs = [user_dir] if user_dir and user_dir.is_dir() and user_dir.resolve() != DEFAULTS else []
     return dirs + [DEFAULTS]
 
 
