@@ -93,9 +93,10 @@ def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous
             target.unlink()
             deleted += 1
             prune_empty(out, target.parent)
-    tmp = out / (MANIFEST + ".tmp")
-    tmp.write_bytes(manifest_bytes(owned))
-    os.replace(tmp, out / MANIFEST)
+    if deleted or set(previous) != owned:
+        tmp = out / (MANIFEST + ".tmp")
+        tmp.write_bytes(manifest_bytes(owned))
+        os.replace(tmp, out / MANIFEST)
     shutil.rmtree(stage, ignore_errors=True)
     return deleted
 

@@ -32,107 +32,214 @@ class Page:
         return output_file(self.rel)
 
 
+def card_fields(a: Article) -> tuple:
+    """What listings show of an article: all but its body."""
+    return (a.title, a.date, a.has_time, a.date_note, a.source, a.summary, a.words, a.format,
+            a.dateline, a.interviewer, a.speakers, a.mentions, a.topics, a.quotes)
+
+
 def _h(parts) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
 
 class Digests:
-    """Per-article digests used as page dependencies."""
+    """Per-article digests used as page dependencies, computed on demand.
 
-    def __init__(self, site: Site):
+    ``card``: everything a listing shows of an article (not its body, so a body edit
+    re-renders the article page only). ``aux``: the card plus the cards of the articles
+    its quotes echo, which quote entries name. ``cache`` (slug -> (article, card))
+    carries cards across builds; an entry counts only for the very same Article object.
+    ``aux`` may be carried too when the echo groups are unchanged, minus the changed
+    articles and their echo partners.
+    """
+
+    def __init__(self, site: Site, cache: dict | None = None, aux: dict | None = None):
         self.site = site
-        card: dict[str, str] = {}
-        for slug, a in site.articles.items():
-            # Everything but the body: a body edit re-renders the article page, not the listings.
-            shown = repr((a.title, a.date, a.has_time, a.date_note, a.source, a.summary, a.words, a.format,
-                          a.dateline, a.interviewer, a.speakers, a.mentions, a.topics, a.quotes))
-            ents = [shown, site.sources[a.source_slug].digest if a.source_slug else ""]
-            ents += [site.speakers[s].digest for s in (*a.speakers, *a.mentions)]
-            ents += [site.topics[t].digest for t in a.topics]
-            card[slug] = _h(ents)
-        self.card = card
-        # "aux" adds what the quote entries show about echoes in other articles.
-        aux = dict(card)
-        for group in site.echo_groups:
-            members = sorted({q.article for q in group})
-            g = _h(card[m] for m in members)
-            for m in members:
-                aux[m] = _h((aux[m], g))
-        self.aux = aux
+        self._cards = {} if cache is None else cache
+        self._aux: dict[str, str] = {} if aux is None else aux
+        self._groups: dict[int, str] = {}
+
+    def card(self, slug: str) -> str:
+        a = self.site.articles[slug]
+        hit = self._cards.get(slug)
+        if hit is not None and hit[0] is a:
+            return hit[1]
+        site = self.site
+        ents = [repr(card_fields(a)), site.sources[a.source_slug].digest if a.source_slug else ""]
+        ents += [site.speakers[s].digest for s in (*a.speakers, *a.mentions)]
+        ents += [site.topics[t].digest for t in a.topics]
+        card = _h(ents)
+        self._cards[slug] = (a, card)
+        return card
+
+    def aux(self, slug: str) -> str:
+        hit = self._aux.get(slug)
+        if hit is None:
+            site = self.site
+            groups = sorted({gi for q in site.articles[slug].quotes
+                             if (gi := site.echoes.get(f"{slug}#{q.id}")) is not None})
+            hit = self.card(slug) if not groups else _h([self.card(slug), *map(self._group, groups)])
+            self._aux[slug] = hit
+        return hit
+
+    def _group(self, gi: int) -> str:
+        if gi not in self._groups:
+            members = sorted({q.article for q in self.site.echo_groups[gi]})
+            self._groups[gi] = _h([str(gi), *map(self.card, members)])
+        return self._groups[gi]
 
     def cards(self, slugs) -> list[str]:
-        return [self.card[s] for s in slugs]
+        return [self.card(s) for s in slugs]
 
     def auxes(self, slugs) -> list[str]:
-        return [self.aux[s] for s in slugs]
+        return [self.aux(s) for s in slugs]
 
 
 def latest(site: Site, n: int) -> list[str]:
     """The newest ``n`` dated articles, newest first (undated only if nothing else)."""
-    dated = [s for s in reversed(site.chronological) if site.articles[s].date]
-    return (dated or list(reversed(site.chronological)))[:n]
+    dated = []
+    for s in reversed(site.chronological):
+        if site.articles[s].date:
+            dated.append(s)
+            if len(dated) == n:
+                break
+    return dated or list(reversed(site.chronological))[:n]
 
 
-def plan(site: Site, config, urls: Urls, static: dict[str, str]) -> list[Page]:
-    """Every page of the site with its dependency digest. ``static``: name -> file digest."""
-    d = Digests(site)
-    pages: list[Page] = []
-    add = lambda rel, tpl, kind, key, deps: pages.append(Page(rel, tpl, kind, key, _h(deps)))  # noqa: E731
+TEMPLATES = {"home": "home.html", "article": "article.html", "speakers": "speakers.html", "speaker": "speaker.html",
+             "speaker_feed": "feed.xml", "topics": "topics.html", "topic": "topic.html", "topic_feed": "feed.xml",
+             "sources": "sources.html", "source": "source.html", "archive": "archive.html",
+             "year": "archive_year.html", "month": "archive_month.html", "quotes": "quotes.html",
+             "search": "search.html", "notfound": "404.html", "feed": "feed.xml", "robots": "robots.txt",
+             "sitemap": "sitemap.xml", "static": ""}
+SINGLE = {"home": "", "speakers": "speakers/", "topics": "topics/", "sources": "sources/", "archive": "archive/",
+          "quotes": "quotes/", "search": "search/", "notfound": "404.html", "feed": "feed.xml",
+          "robots": "robots.txt", "sitemap": "sitemap.xml"}
 
-    home = latest(site, config.home_articles)
-    add("", "home.html", "home", "", [*d.auxes(home), str(len(site.articles)), str(len(site.speakers)),
-                                       str(len(site.topics))])
+
+def rel_of(urls: Urls, kind: str, key: str) -> str:
+    """The relative URL of page (kind, key)."""
+    if kind in SINGLE:
+        return SINGLE[kind]
+    return {"article": urls.rel_article, "speaker": urls.rel_speaker, "topic": urls.rel_topic,
+            "source": urls.rel_source, "year": urls.rel_year, "month": urls.rel_month,
+            "speaker_feed": lambda k: urls.rel_speaker(k) + "feed.xml",
+            "topic_feed": lambda k: urls.rel_topic(k) + "feed.xml",
+            "static": lambda k: f"static/{k}"}[kind](key)
+
+
+def exists(site: Site, kind: str, key: str, static: dict) -> bool:
+    """Does ``site`` have page (kind, key)?"""
+    if kind in SINGLE:
+        return True
+    return {"article": site.articles, "speaker": site.speakers, "speaker_feed": site.by_speaker,
+            "topic": site.topics, "topic_feed": site.topics, "source": site.sources, "static": static,
+            "year": _Years(site.by_month), "month": site.by_month}[kind].__contains__(key)
+
+
+class _Years:
+    def __init__(self, months):
+        self.months = months
+
+    def __contains__(self, year: str) -> bool:
+        return any(m.startswith(year + "-") for m in self.months)
+
+
+def page_keys(site: Site, static: dict):
+    """(kind, key) of every page, in plan order."""
+    yield "home", ""
     for slug in site.chronological:
-        prev, nxt = site.prev_next[slug]
-        add(urls.rel_article(slug), "article.html", "article", slug,
-            [site.articles[slug].digest, d.aux[slug], *d.cards([x for x in (prev, nxt) if x]), "|", *d.cards(site.related.get(slug, []))])
-
-    add("speakers/", "speakers.html", "speakers", "",
-        [f"{s}:{sp.digest}:{len(site.quotes_by_speaker.get(s, []))}:{len(site.by_speaker.get(s, []))}"
-         for s, sp in site.speakers.items()])
-    for s, sp in site.speakers.items():
-        quoted, mentioned = site.by_speaker.get(s, []), site.mentioned_in.get(s, [])
-        add(urls.rel_speaker(s), "speaker.html", "speaker", s, [sp.digest, *d.auxes(quoted), "|", *d.cards(mentioned)])
-        if quoted:
-            feed = quoted[-config.feed_entries:]
-            add(urls.rel_speaker(s) + "feed.xml", "feed.xml", "speaker_feed", s, [sp.digest, *d.cards(feed)])
-
-    add("topics/", "topics.html", "topics", "",
-        [f"{t}:{tp.digest}:{len(site.by_topic[t])}:{len(site.quotes_by_topic.get(t, []))}"
-         for t, tp in site.topics.items()])
-    for t, tp in site.topics.items():
-        slugs = site.by_topic[t]
-        add(urls.rel_topic(t), "topic.html", "topic", t, [tp.digest, *d.auxes(slugs)])
-        add(urls.rel_topic(t) + "feed.xml", "feed.xml", "topic_feed", t,
-            [tp.digest, *d.cards(slugs[-config.feed_entries:])])
-
-    add("sources/", "sources.html", "sources", "",
-        [f"{k}:{s.digest}:{len(site.by_source[k])}" for k, s in site.sources.items()])
-    for k, s in site.sources.items():
-        add(urls.rel_source(k), "source.html", "source", k, [s.digest, *d.cards(site.by_source[k])])
-
-    years: dict[str, list[str]] = {}
+        yield "article", slug
+    yield "speakers", ""
+    for s in site.speakers:
+        yield "speaker", s
+        if site.by_speaker.get(s):
+            yield "speaker_feed", s
+    yield "topics", ""
+    for t in site.topics:
+        yield "topic", t
+        yield "topic_feed", t
+    yield "sources", ""
+    for k in site.sources:
+        yield "source", k
+    yield "archive", ""
+    year = None
     for m in site.by_month:
-        years.setdefault(m[:4], []).append(m)
-    add("archive/", "archive.html", "archive", "",
-        [f"{m}:{len(v)}" for m, v in site.by_month.items()] + ["|", *d.cards(site.undated)])
-    for y, months in years.items():
-        add(urls.rel_year(y), "archive_year.html", "year", y, [*d.cards(s for m in months for s in site.by_month[m])])
-        for m in months:
-            add(urls.rel_month(m), "archive_month.html", "month", m, d.cards(site.by_month[m]))
+        if m[:4] != year:
+            year = m[:4]
+            yield "year", year
+        yield "month", m
+    yield from (("quotes", ""), ("search", ""), ("notfound", ""), ("feed", ""), ("robots", ""))
+    for name in static:
+        yield "static", name
+    yield "sitemap", ""
 
-    echo_articles = sorted({q.article for g in site.echo_groups for q in g})
-    add("quotes/", "quotes.html", "quotes", "",
-        [f"{site.quote_key(q)}" for g in site.echo_groups for q in g] + d.cards(echo_articles))
-    add("search/", "search.html", "search", "", [])
-    add("404.html", "404.html", "notfound", "", [])
-    add("feed.xml", "feed.xml", "feed", "", d.cards(latest(site, config.feed_entries)))
-    add("robots.txt", "robots.txt", "robots", "", [])
-    for name, digest in static.items():
-        add(f"static/{name}", "", "static", name, [digest])
-    html_rels = [p.rel for p in pages if p.template.endswith(".html") and p.kind not in ("notfound", "search")]
-    add("sitemap.xml", "sitemap.xml", "sitemap", "", [*html_rels, *d.cards(site.chronological)])
-    return pages
+
+def indexable(kind: str) -> bool:
+    return TEMPLATES[kind].endswith(".html") and kind not in ("notfound", "search")
+
+
+def dependencies(site: Site, config, urls: Urls, static: dict, d: Digests, kind: str, key: str) -> list[str]:
+    """Every input page (kind, key) shows, as digests: its fingerprint."""
+    if kind == "article":
+        return [site.articles[key].digest, d.aux(key), *d.cards([x for x in site.prev_next[key] if x]), "|",
+                *d.cards(site.related.get(key, []))]
+    if kind == "speaker":
+        return [site.speakers[key].digest, *d.auxes(site.by_speaker.get(key, [])), "|",
+                *d.cards(site.mentioned_in.get(key, []))]
+    if kind == "speaker_feed":
+        return [site.speakers[key].digest, *d.cards(site.by_speaker[key][-config.feed_entries:])]
+    if kind == "topic":
+        return [site.topics[key].digest, *d.auxes(site.by_topic[key])]
+    if kind == "topic_feed":
+        return [site.topics[key].digest, *d.cards(site.by_topic[key][-config.feed_entries:])]
+    if kind == "source":
+        return [site.sources[key].digest, *d.cards(site.by_source[key])]
+    if kind == "year":
+        return d.cards(s for m, slugs in site.by_month.items() if m[:4] == key for s in slugs)
+    if kind == "month":
+        return d.cards(site.by_month[key])
+    if kind == "home":
+        return [*d.auxes(latest(site, config.home_articles)), str(len(site.articles)), str(len(site.speakers)),
+                str(len(site.topics))]
+    if kind == "speakers":
+        return [f"{s}:{sp.digest}:{len(site.quotes_by_speaker.get(s, []))}:{len(site.by_speaker.get(s, []))}"
+                f":{len(site.mentioned_in.get(s, []))}" for s, sp in site.speakers.items()]
+    if kind == "topics":
+        return [f"{t}:{tp.digest}:{len(site.by_topic[t])}:{len(site.quotes_by_topic.get(t, []))}"
+                for t, tp in site.topics.items()]
+    if kind == "sources":
+        return [f"{k}:{s.digest}:{len(site.by_source[k])}" for k, s in site.sources.items()]
+    if kind == "archive":
+        return [f"{m}:{len(v)}" for m, v in site.by_month.items()] + ["|", *d.cards(site.undated)]
+    if kind == "quotes":
+        return ([site.quote_key(q) for g in site.echo_groups for q in g]
+                + d.cards(sorted({q.article for g in site.echo_groups for q in g})))
+    if kind == "feed":
+        return d.cards(latest(site, config.feed_entries))
+    if kind == "static":
+        return [static[key]]
+    if kind == "sitemap":
+        # The set of pages (their keys) and every article's date.
+        return [f"{k}\x1e{v}" for k, v in page_keys(site, {}) if indexable(k)] + d.cards(site.chronological)
+    return []           # search, notfound, robots: config and templates only
+
+
+def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digests | None = None,
+         only: set[tuple[str, str]] | None = None) -> list[Page]:
+    """Every page of the site with its dependency digest. ``static``: name -> file digest.
+
+    ``only``: plan just these (kind, key) pages, those the site has, sorted; their digests
+    are computed exactly as in a full plan, so an incremental build can compare them with
+    the last build's."""
+    d = digests or Digests(site)
+    if only is None:
+        keys = page_keys(site, static)
+    else:
+        keys = sorted(k for k in only if exists(site, *k, static))
+    return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key,
+                 _h(dependencies(site, config, urls, static, d, kind, key)))
+            for kind, key in keys]
 
 
 # --- contexts: what each template receives ----------------------------------------------------
@@ -337,17 +444,14 @@ class Contexts:
                           self.urls.rel_topic(page.key))
 
     def sitemap(self, page):
-        return {"page": _page(page.rel, "sitemap"), "entries": self.sitemap_entries}
-
-    sitemap_entries: list = []
+        return {"page": _page(page.rel, "sitemap"), "entries": sitemap_entries(self.site, self.urls)}
 
 
-def sitemap_entries(site: Site, pages: list[Page]) -> list[tuple[str, str | None]]:
+def sitemap_entries(site: Site, urls: Urls) -> list[tuple[str, str | None]]:
     """(rel, lastmod) of every indexable HTML page; articles carry their date."""
     out = []
-    for p in pages:
-        if not p.template.endswith(".html") or p.kind in ("notfound", "search"):
-            continue
-        a = site.articles.get(p.key) if p.kind == "article" else None
-        out.append((p.rel, f"{a.date:%Y-%m-%d}" if a and a.date else None))
+    for kind, key in page_keys(site, {}):
+        if indexable(kind):
+            a = site.articles[key] if kind == "article" else None
+            out.append((rel_of(urls, kind, key), f"{a.date:%Y-%m-%d}" if a and a.date else None))
     return out

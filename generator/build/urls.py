@@ -1,7 +1,11 @@
 """Every URL of the site, in one place. Pages live at directory URLs
-(``speakers/x/`` -> ``speakers/x/index.html``) and every link is an absolute
-path under ``base_path``, so the site works under ``/repo/`` and a 404 page
-works at any depth."""
+(``speakers/x/`` -> ``speakers/x/index.html``).
+
+Links between pages are page-relative (``../../speakers/x/``): the site works under
+any prefix and straight from disk. The renderer calls ``at(rel)`` before each page;
+templates keep calling ``url(...)``, ``url.speaker(...)`` etc. Pages served at
+arbitrary depths (``404.html``) and ``robots.txt`` use absolute ``base_path`` links.
+Canonical, OpenGraph, feed and sitemap URLs use ``absolute`` (``base_url``)."""
 from __future__ import annotations
 
 
@@ -14,6 +18,12 @@ class Urls:
     def __init__(self, base_path: str, base_url: str):
         self.base = base_path if base_path.endswith("/") else base_path + "/"
         self.base_url = base_url
+        self.root = self.base          # what a link starts with on the page being rendered
+
+    def at(self, rel: str, absolute: bool = False) -> "Urls":
+        """Make links relative to the page at ``rel`` (or absolute under base_path)."""
+        self.root = self.base if absolute else "../" * rel.count("/")
+        return self
 
     # relative paths (what the planner uses as page identities)
     @staticmethod
@@ -30,8 +40,9 @@ class Urls:
     def rel_month(month: str) -> str: return f"archive/{month[:4]}/{month[5:7]}/"
 
     def __call__(self, rel: str = "") -> str:
-        """Site path of a relative page path: ``speakers/`` -> ``/repo/speakers/``."""
-        return self.base + rel
+        """Link to a page from the current one: ``speakers/`` -> ``../../speakers/``
+        (``/repo/speakers/`` on absolute pages)."""
+        return (self.root + rel) or "./"
 
     def absolute(self, rel: str = "") -> str:
         return self.base_url + rel

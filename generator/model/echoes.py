@@ -9,7 +9,8 @@ shingles, so the cost grows with the number of quotes, not its square.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from typing import Iterable
 
 from generator.model.types import Quote
@@ -57,19 +58,25 @@ def groups(quotes: Iterable[Quote]) -> list[list[Quote]]:
         return i
 
     for i, s in enumerate(sets):
-        seen: set[int] = set()
+        # Shared shingles per candidate, counted in C; a pair whose count (plus the stock
+        # phrases skipped) cannot reach either threshold is never compared.
+        counts: Counter = Counter()
+        skipped = 0
         for sh in s:
             plist = postings[sh]
             if len(plist) > COMMON:
+                skipped += 1
+            elif plist[-1] > i:
+                counts.update(plist[bisect_right(plist, i):])     # postings ascend: later quotes only
+        for j, c in counts.items():
+            if quotes[j].article == quotes[i].article:
                 continue
-            for j in plist:
-                if j <= i or j in seen:
-                    continue
-                seen.add(j)
-                if quotes[j].article != quotes[i].article and similar(s, sets[j]):
-                    a, b = find(i), find(j)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+            bound, small = c + skipped, min(len(s), len(sets[j]))
+            if 3 * bound < len(s) + len(sets[j]) and (small < MIN_CONTAINED or bound < CONTAINMENT * small):
+                continue
+            a, b = find(i), find(j)
+            if a != b and similar(s, sets[j]):     # already grouped: nothing to learn
+                parent[max(a, b)] = min(a, b)
     members: dict[int, list[Quote]] = defaultdict(list)
     for i, q in enumerate(quotes):
         members[find(i)].append(q)

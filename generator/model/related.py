@@ -7,12 +7,14 @@ number of articles while favouring the follow-ups a reader wants.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 
 WINDOW = 12          # neighbours taken on each side from a long posting list
 LIMIT = 5
 WEIGHTS = {"echo": 3.0, "speaker": 2.0, "topic": 1.0}
+SCALE = 1 << 20      # scores are summed as integers: exact, so ties are reproducible
 
 
 def related(order: list[str], postings: dict[tuple[str, str], list[str]],
@@ -23,12 +25,12 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
                 if len(slugs) > 2 * WINDOW + 1}
     out: dict[str, list[str]] = {}
     for slug in order:
-        scores: dict[str, float] = defaultdict(float)
+        scores: dict[str, int] = defaultdict(int)
         for key in memberships.get(slug, ()):
             slugs = postings[key]
             if len(slugs) < 2:
                 continue
-            weight = WEIGHTS[key[0]] / math.log2(1 + len(slugs))
+            weight = round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
             if key in position:
                 i = position[key][slug]
                 slugs = slugs[max(0, i - WINDOW): i + WINDOW + 1]
@@ -36,6 +38,5 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
                 if other != slug:
                     scores[other] += weight
         me = rank[slug]
-        best = sorted(scores, key=lambda o: (-round(scores[o], 9), abs(rank[o] - me), o))
-        out[slug] = best[:limit]
+        out[slug] = heapq.nsmallest(limit, scores, key=lambda o: (-scores[o], abs(rank[o] - me), o))
     return out

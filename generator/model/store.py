@@ -1,0 +1,207 @@
+"""The validated content of one folder, kept between builds.
+
+``ContentStore.load(changed)`` re-reads only the files in ``changed`` (serve and the
+in-process builder know exactly which files were saved) and, when the edit leaves
+every index untouched (a body, title or summary edit), reuses the previous Site's
+indexes instead of recomputing echoes and related articles over the whole corpus.
+The result is a ``Snapshot``; the store adopts it only once the build that used it
+succeeded, so a failed build is diffed again against the last good content.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import ContentError
+from generator.ingest.slugs import slugify
+from generator.model import registry
+from generator.model.articles import digest_bytes, front_matter_lines, parse_file, validate
+from generator.model.load import ARTICLES, ContentErrors, article_files, index
+from generator.model.types import Article, Site
+
+REGISTRIES = ("speakers.yaml", "topics.yaml", "sources.yaml")
+
+
+def index_key(a: Article) -> tuple:
+    """What the site's indexes read from an article: equal keys mean equal indexes."""
+    return (a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
+
+
+@dataclass
+class Snapshot:
+    site: Site
+    by_path: dict[str, Article]                 # file -> its article
+    registries: tuple                           # (speakers, topics, source table, digest)
+    # (old, new) article per changed file, or None when everything was (re)loaded.
+    diff: list[tuple[Article | None, Article | None]] | None = None
+    reindexed: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+
+class ContentStore:
+    """``cache``: file -> (file digest, registries digest, Article), reused across processes
+    through the builder's cache folder: an unchanged file under unchanged registries is
+    neither parsed nor validated again."""
+
+    def __init__(self, content_dir: Path, cache: dict, workers: int = 1):
+        self.dir = Path(content_dir).resolve()
+        self.cache = cache
+        self.workers = workers
+        self.current: Snapshot | None = None
+
+    def adopt(self, snap: Snapshot) -> None:
+        self.current = snap
+
+    def _registries(self, errors: list[ContentError]) -> tuple:
+        data = b"".join((self.dir / n).read_bytes() if (self.dir / n).is_file() else b"-" for n in REGISTRIES)
+        speakers = registry.load_speakers(self.dir / "speakers.yaml", errors)
+        topics = registry.load_topics(self.dir / "topics.yaml", errors)
+        sources = registry.load_sources(self.dir / "sources.yaml", errors)
+        return speakers, topics, sources, digest_bytes(data)
+
+    def load(self, changed: set[Path] | None = None) -> Snapshot:
+        """A snapshot of the content; ``changed``: the only files that may differ from the
+        adopted snapshot (None: any file may). Raises ContentErrors."""
+        prev = self.current
+        names = None if changed is None else {str(Path(p).resolve()) for p in changed}
+        articles_dir = str(self.dir / ARTICLES)
+        if prev is not None and names is not None and not any(
+                n.startswith(str(self.dir)) and Path(n).name in REGISTRIES for n in names):
+            return self._update(prev, sorted(n for n in names if str(Path(n).parent) == articles_dir
+                                             and n.endswith(".md")))
+        errors: list[ContentError] = []
+        regs = self._registries(errors)
+        if prev is not None and names is not None and regs[3] == prev.registries[3]:
+            # Registries saved unchanged: only the named articles can differ.
+            return self._update(prev, sorted(n for n in names if str(Path(n).parent) == articles_dir))
+        speakers, topics, table, reg = regs
+        files = article_files(self.dir)
+        _W.update(speakers=speakers, topics=topics, resolve=registry.source_resolver(table), reg=reg,
+                  cache=self.cache)
+        articles: dict[str, Article] = {}
+        by_path: dict[str, Article] = {}
+        try:
+            loaded = list(_load_all(files, self.workers))
+        finally:
+            _W.clear()
+        for name, digest, art, errs in loaded:
+            if art is True:
+                art = self.cache[name][2]
+            elif art is not None:
+                self.cache[name] = (digest, reg, art)
+            errors += [ContentError(m, Path(p) if p else None, line, hint) for m, p, line, hint in errs]
+            if art is None:
+                self.cache.pop(name, None)
+                continue
+            if art.slug in articles:
+                errors.append(_duplicate(art, articles[art.slug].path))
+                continue
+            articles[art.slug] = art
+            by_path[name] = art
+        for stale in set(self.cache) - set(by_path):
+            del self.cache[stale]
+        _raise(errors)
+        return Snapshot(index(articles, speakers, topics, table), by_path, regs)
+
+    def _update(self, prev: Snapshot, paths: list[str]) -> Snapshot:
+        """Re-read ``paths`` only; everything else is the previous snapshot."""
+        speakers, topics, table, _ = prev.registries
+        resolve = registry.source_resolver(table)
+        errors: list[ContentError] = []
+        by_path = dict(prev.by_path)
+        articles = dict(prev.site.articles)
+        diff = []
+        for name in paths:
+            path = Path(name)
+            old = by_path.pop(name, None)
+            if old is not None:
+                articles.pop(old.slug, None)
+            new = None
+            if path.is_file():
+                _W.update(speakers=speakers, topics=topics, resolve=resolve, reg=prev.registries[3],
+                          cache=self.cache)
+                try:
+                    _, digest, new, errs = _load_one(path)
+                finally:
+                    _W.clear()
+                if new is True:
+                    new = self.cache[name][2]
+                elif new is not None:
+                    self.cache[name] = (digest, prev.registries[3], new)
+                errors += [ContentError(m, Path(p) if p else None, line, hint) for m, p, line, hint in errs]
+                if new is None:
+                    continue
+            else:
+                self.cache.pop(name, None)
+            if new is not None:
+                if new.slug in articles:
+                    errors.append(_duplicate(new, articles[new.slug].path))
+                    continue
+                articles[new.slug] = new
+                by_path[name] = new
+            if old is not None or new is not None:
+                diff.append((old, new))
+        _raise(errors)
+        if all(o is not None and n is not None and index_key(o) == index_key(n) for o, n in diff):
+            # Same indexes: keep them (and echoes and related), swap in the new articles.
+            site = dataclasses.replace(prev.site, articles=articles, warnings=[])
+            return Snapshot(site, by_path, prev.registries, diff, reindexed=False)
+        return Snapshot(index(articles, speakers, topics, table), by_path, prev.registries, diff)
+
+
+# What the loading workers need, set before forking (inherited, never pickled).
+_W: dict = {}
+PARALLEL_MIN = 256       # below this many files a process pool costs more than it saves
+
+
+def _load_one(path: Path) -> tuple:
+    """(file, digest, Article | True for a valid cache entry | None, error parts)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return name, None, None, [(f"cannot read: {exc.strerror}", name, None, None)]
+    digest = digest_bytes(data)
+    hit = _W["cache"].get(name)
+    if hit and len(hit) == 3 and hit[0] == digest and hit[1] == _W["reg"]:
+        return name, digest, True, []
+    errors: list[ContentError] = []
+    try:
+        meta, body, line = parse_file(path, data)
+    except ContentError as exc:
+        errors.append(exc)
+        art = None
+    else:
+        art = validate(path, meta, body, line, digest, _W["speakers"], _W["topics"], _W["resolve"], slugify, errors)
+    # ContentError does not survive pickling: send its parts.
+    return name, digest, art, [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in errors]
+
+
+def _load_chunk(paths: list[Path]) -> list[tuple]:
+    return [_load_one(p) for p in paths]
+
+
+def _load_all(paths: list[Path], workers: int):
+    """Read, parse and validate files, in forked processes when there are many: YAML and
+    validation are most of a cold load."""
+    import multiprocessing
+    n = min(workers, len(paths) // (PARALLEL_MIN // 2))
+    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_load_one, paths)
+        return
+    size = max(16, min(256, len(paths) // (n * 8)))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with multiprocessing.get_context("fork").Pool(n) as pool:
+        for batch in pool.imap(_load_chunk, chunks):
+            yield from batch
+
+
+def _duplicate(art: Article, first: Path) -> ContentError:
+    return ContentError(f"duplicate slug {art.slug!r}, already used by {first}", art.path,
+                        front_matter_lines(art.path).get("slug", 1), "give one of the two articles another slug")
+
+
+def _raise(errors: list[ContentError]) -> None:
+    if errors:
+        raise ContentErrors(f"{len(errors)} content errors", errors[0].path, errors[0].line, errors=errors)

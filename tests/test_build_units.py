@@ -1,0 +1,104 @@
+"""Pure pieces of the builder: speaker spellings and links, page-relative URLs, the
+Markdown renderers, and the CBOR codec behind the reproducible search index."""
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from generator.build import cbor, search
+from generator.build.body import link_people, markdown, markdown_py, spellings
+from generator.build.urls import Urls
+
+MEDVEDEV = spellings("Dmitry Medvedev", "Russian President", ["Medvedev", "Russian President"])
+
+
+def test_role_and_title_aliases_are_not_spellings_worth_a_link():
+    assert MEDVEDEV == ["Dmitry Medvedev", "Medvedev"]
+    assert spellings("Anders Fogh Rasmussen", "NATO Secretary General",
+                     ["Rasmussen", "NATO Secretary-General", "former Danish premier"]) == \
+        ["Anders Fogh Rasmussen", "Rasmussen"]
+    assert spellings("Russian Foreign Ministry", "ministry", ["Foreign Ministry", "the ministry"],
+                     "organization") == ["Russian Foreign Ministry", "Foreign Ministry"]
+
+
+def href(slug: str) -> str:
+    return f"../../speakers/{slug}/"
+
+
+def test_the_full_name_is_linked_not_the_role_in_front_of_it():
+    html = "<p>Russian President Dmitry Medvedev said so. Medvedev added more.</p>"
+    out = link_people(html, [("dmitry-medvedev", MEDVEDEV)], href)
+    assert out == ('<p>Russian President <a class="person" href="../../speakers/dmitry-medvedev/">'
+                   'Dmitry Medvedev</a> said so. Medvedev added more.</p>')
+
+
+def test_the_full_name_wins_over_an_earlier_surname_and_links_are_never_nested():
+    html = '<p>Medvedev spoke first. <a href="x">Vladimir Putin</a> and later Dmitry Medvedev.</p>'
+    out = link_people(html, [("dmitry-medvedev", MEDVEDEV), ("vladimir-putin", ["Vladimir Putin", "Putin"])], href)
+    assert out.count('class="person"') == 1
+    assert 'later <a class="person" href="../../speakers/dmitry-medvedev/">Dmitry Medvedev</a>' in out
+    assert '<a href="x">Vladimir Putin</a>' in out
+
+
+def test_a_surname_is_linked_when_the_full_name_never_appears_and_only_as_a_whole_word():
+    html = "<p>Medvedevism is a word. Medvedev said it.</p>"
+    out = link_people(html, [("dmitry-medvedev", MEDVEDEV)], href)
+    assert out == '<p>Medvedevism is a word. <a class="person" href="../../speakers/dmitry-medvedev/">Medvedev</a> said it.</p>'
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script> and <b>not bold</b>\n\n**RT:** x & y \"quoted\" it's",
+    "![img](http://x/y.png) [link](javascript:alert(1)) `co<de>`",
+    "<div>\nblock html\n</div>\n\npara",
+    "# H\n\n> q\n\n- a\n- b\n\n1. x\n\n    code\n\n```\nf<\n```\n\n***\n\nSetext\n---\n\n[r]: http://x\n\n"
+    "[r] <http://auto.link> a\\*b &amp; &copy; *em* _u_ line  \nbreak",
+])
+def test_the_fast_renderer_matches_markdown_it_py_and_never_passes_raw_html(text):
+    fast = markdown().render(text)
+    assert fast == markdown_py().render(text)
+    assert "<script>" not in fast and "<b>" not in fast and "<img" not in fast and "<div>" not in fast
+
+
+def test_links_are_relative_to_the_page_and_absolute_where_asked():
+    urls = Urls("/repo/", "https://example.org/repo/")
+    assert urls.at("articles/x/").speaker("y") == "../../speakers/y/"
+    assert urls.at("articles/x/")() == "../../"
+    assert urls.at("")("") == "./" and urls.at("")("topics/") == "topics/"
+    assert urls.at("speakers/")("static/style.css") == "../static/style.css"
+    assert urls.at("404.html", absolute=True)("speakers/") == "/repo/speakers/"
+    assert urls.absolute("feed.xml") == "https://example.org/repo/feed.xml"
+    assert urls.at("articles/x/").quote(type("Q", (), {"article": "x", "id": "q-1"})) == "../../articles/x/#q-1"
+
+
+@pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 70000, 2 ** 40, -1, -500, "", "é" * 30, b"\x00\x01",
+                                   [], [1, ["a", [2, 3]]], {"k": [1, "v"]}])
+def test_cbor_round_trips(value):
+    data = cbor.encode(value)
+    assert cbor.decode(data) == (value, len(data))
+
+
+def test_normalising_sorts_filter_values_and_renames_references(tmp_path):
+    folder = tmp_path / "pagefind"
+    (folder / "filter").mkdir(parents=True)
+
+    def write(path, value):
+        path.write_bytes(gzip.compress(search.SIGNATURE + cbor.encode(value), mtime=0))
+
+    write(folder / "filter" / "en_1111111.pf_filter", ["speaker", [["Zed", [1]], ["Ann", [0, 2]]]])
+    write(folder / "filter" / "en_2222222.pf_filter", ["topic", [["Trade", [0]]]])
+    # Pagefind lists filters as [name, file hash] in hash-map order.
+    write(folder / "pagefind.en_aaaaaaaaaa.pf_meta", ["1.5.2", [["topic", "en_2222222"], ["speaker", "en_1111111"]]])
+    (folder / "pagefind-entry.json").write_text('{"version":"1.5.2","languages":{"en":{"hash":"en_aaaaaaaaaa"}}}')
+    assert search.normalise(folder)
+    files = {search._read(f)[0]: f for f in (folder / "filter").iterdir()}
+    assert search._read(files["speaker"]) == ["speaker", [["Ann", [0, 2]], ["Zed", [1]]]]
+    [meta] = folder.glob("*.pf_meta")
+    assert search._read(meta) == ["1.5.2", [[name, files[name].name[:-len(".pf_filter")]]
+                                            for name in ("speaker", "topic")]]
+    assert meta.name[len("pagefind."):-len(".pf_meta")] in (folder / "pagefind-entry.json").read_text()
+
+
+def test_an_unknown_bundle_is_left_alone(tmp_path):
+    (tmp_path / "pagefind-entry.json").write_text("{not json")
+    assert search.normalise(tmp_path) is False
