@@ -79,6 +79,12 @@ class ServeSession:
             # Watch before the first build: an edit made while it runs is the first batch.
             self.watcher = self._watcher().start()
             self._rebuild(None, search_index=self.search)
+            if self.last is not None and not self.last.changed_pages and hasattr(self.builder, "warm"):
+                # A no-op start skips loading; load now so the first edit is incremental.
+                try:
+                    self.builder.warm()
+                except Exception as exc:  # the next rebuild reports content errors itself
+                    self.log(f"warning: could not preload the site: {exc}")
         self.server.start()
         if self.search:
             self._indexer = threading.Thread(target=self._index_loop, name="digest-search", daemon=True)
