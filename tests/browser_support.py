@@ -91,17 +91,17 @@ def chromium():
 # --- the demo digest -------------------------------------------------------------------------------
 
 def build_demo(dest: Path, base_url: str, project: Path = ROOT) -> Path:
-    """``digest build --no-ingest --base-url … --out …`` on a copy of the project's
-    config, content and templates; returns the output folder. The copy keeps the
-    build's cache out of the working tree."""
+    """``digest build --base-url … --out …`` (ingest included) on a copy of the project's
+    config, seeds, content and templates; returns the output folder. The copy keeps
+    the build's cache and any content ingest writes out of the working tree."""
     work = dest / "project"
     work.mkdir(parents=True)
     shutil.copy2(project / "digest.yaml", work / "digest.yaml")
-    for folder in ("content", "templates"):
+    for folder in ("seeds", "content", "templates"):
         if (project / folder).is_dir():
             shutil.copytree(project / folder, work / folder)
     out = dest / "site"
-    cmd = [sys.executable, "-m", "generator", "build", "--no-ingest", "--base-url", base_url, "--out", str(out)]
+    cmd = [sys.executable, "-m", "generator", "build", "--base-url", base_url, "--out", str(out)]
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 0, f"digest build failed:\n{proc.stdout}\n{proc.stderr}"
