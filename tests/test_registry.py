@@ -102,3 +102,15 @@ def test_invalid_file_reports_file_and_line(tmp_path, text, line):
         Registry.load(path)
     assert err.value.line == line
     assert str(err.value).startswith(f"{path}:{line}:")
+
+
+def test_lookups_see_entries_added_after_they_were_asked():
+    reg = Registry()
+    assert reg.lookup("Ines Okafor") is None and reg.lookup_surname("Okafor") is None
+    slug = reg.add("Ines Okafor")
+    assert reg.lookup("Ines Okafor") == slug and reg.lookup_surname("Okafor") == slug
+    assert reg.lookup("the harbour master") is None
+    reg.learn_alias(slug, "the harbour master")
+    assert reg.lookup("The Harbour Master", "person") == slug
+    reg.add("Tunde Okafor")
+    assert reg.lookup_surname("Okafor") is None         # now ambiguous

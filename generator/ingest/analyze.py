@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain
 from typing import Sequence
 
 from generator.ingest.registry import Registry
@@ -22,6 +24,7 @@ from generator.ingest.who import lexicon as lx
 from generator.ingest.who.coref import Coref, Entity, clean_role
 from generator.ingest.who.names import Mention, common_words, mentions, name_mentions
 from generator.ingest.who.quotes import Span, find_spans, quote_text
+from generator.ingest.who.wordtrie import trie_pattern
 
 
 @dataclass
@@ -51,12 +54,11 @@ _DETERMINER_END = re.compile(
     r"\b(?:a|an|the|so-called|so\s+called|its|their|his|her|our|this|these|those|of|for|in|on|with|into|called|dubbed|termed|word|term|phrase)\s*$",
     re.I)
 _IT_SAID = re.compile(rf"\bit\s+(?:(?:{_FILL})\s+)*(?={lx.SPEECH_VERB_RE.pattern})", re.I)
-_WS = re.compile(r"\s+")
 _PRONOUN_OR_VERB = re.compile(rf"\s*(?:(?:he|she|it|they|we|i)\b|{lx.SPEECH_VERB_RE.pattern})", re.I)
 
 
 def fold(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return " ".join(text.split())       # str.split() splits on exactly what \s matches
 
 
 def quote_id(text: str) -> str:
@@ -77,42 +79,58 @@ def _sentence_starts(text: str, lo: int, hi: int) -> list[int]:
     return out
 
 
-_RUN = re.compile(r"(?<![\w’'-])[A-Z][\w&'-]*(?: (?:&|and|of) )?(?: ?[A-Z][\w&'-]*)*")
+_RUN = re.compile(r"[A-Z](?<![\w’'-][A-Z])[\w&'-]*(?: (?:&|and|of) )?(?: ?[A-Z][\w&'-]*)*")
 
 
-_PLACE = re.compile(r"\b(?:in|at|from|near)\s+([A-Z][a-z]+)\b(?!\s+[A-Z])")
+_PLACE = re.compile(r"(?:i(?<!\w.)n|a(?<!\w.)t|f(?<!\w.)rom|n(?<!\w.)ear)\s+([A-Z][a-z]+)\b(?!\s+[A-Z])")
 
 
 _NOT_ORG_START = lx.NOT_PERSON | lx.TITLE_WORDS
 
 
-def _org_candidates(text: str):
-    for m in _RUN.finditer(text):
-        words = [w for w in m.group().split() if w.lower() not in lx.STOP_CAPS]
-        if not words or words[0].lower() in _NOT_ORG_START or lx.country_of(words[0]):
-            continue
-        for i in range(len(words)):
-            yield words[i]
-            if len(words) - i > 1:
-                yield " ".join(words[i:])
+@lru_cache(maxsize=16384)
+def _run_candidates(run: str) -> tuple[str, ...]:
+    """A capitalised run's words and word tails: 'Bank of England' -> Bank, Bank of England, of, …"""
+    words = [w for w in run.split() if w.lower() not in lx.STOP_CAPS]
+    if not words or words[0].lower() in _NOT_ORG_START or lx.country_of(words[0]):
+        return ()
+    out = []
+    for i in range(len(words)):
+        out.append(words[i])
+        if len(words) - i > 1:
+            out.append(" ".join(words[i:]))
+    return tuple(out)
 
 
-_CAP_WORD = re.compile(r"\b[A-Z][\w.]*(?:[’']s)?")
+_CAP_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[\w.]*(?:[’']s)?")      # \b[A-Z]…, boundary checked after it
 
 
 def dominant_country(paragraphs: Sequence[str]) -> str | None:
     """Adjective of the country the article mentions most ('Russian')."""
     counts: Counter = Counter()
     for p in paragraphs:
+        if not _COUNTRY_HINT.search(p):
+            continue        # no country word in it: nothing to count
         prev = ""
         for m in _CAP_WORD.finditer(p):
             w = m.group()
-            adj = lx.country_of(f"{prev} {w}") if prev else None
-            adj = adj or lx.country_of(w) or lx.country_of(w.rstrip("."))
+            adj = _country_pair(prev, w)
             if adj:
                 counts[adj] += 1
             prev = w if p[m.end():m.end() + 1] == " " else ""
     return counts.most_common(1)[0][0] if counts else None
+
+
+# Every word of every country name and adjective: a paragraph without one of
+# them anywhere has no country to count.
+_COUNTRY_HINT = re.compile(trie_pattern({w for name in [*lx.COUNTRIES, *lx.COUNTRIES.values()]
+                                         for w in name.split()}))
+
+
+@lru_cache(maxsize=32768)
+def _country_pair(prev: str, w: str) -> str | None:
+    adj = lx.country_of(f"{prev} {w}") if prev else None
+    return adj or lx.country_of(w) or lx.country_of(w.rstrip("."))
 
 
 def _split_trailing_attribution(text: str, span: Span) -> Span:
@@ -126,6 +144,20 @@ def _split_trailing_attribution(text: str, span: Span) -> Span:
     return span
 
 
+class _Places:
+    """Words the article uses after in/at/from/near: towns, not outlets.
+    Found on first use; only a media mention ever asks."""
+
+    def __init__(self, paragraphs: Sequence[str]):
+        self._paragraphs = paragraphs
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(chain.from_iterable(map(_PLACE.findall, self._paragraphs)))
+        return word in self._words
+
+
 class _Article:
     """State while walking one article's paragraphs."""
 
@@ -137,7 +169,7 @@ class _Article:
         self.mentioned: list[Entity] = []
         self.last_speaker: Entity | None = None
         self.learned: list[tuple[Entity, str]] = []
-        self.coref.places = {m.group(1) for p in paragraphs for m in _PLACE.finditer(p)}
+        self.coref.places = _Places(paragraphs)
         self._paragraphs = paragraphs
         self._house: Entity | None | bool = False
 
@@ -173,7 +205,9 @@ class _Article:
         """The organisation the article is about: its most repeated non-person name."""
         if self._house is False:
             self._house = None
-            self._runs = Counter(r for p in self._paragraphs for r in _org_candidates(p))
+            # runs never span a newline, so one pass over the joined paragraphs finds them all
+            runs = _RUN.findall("\n".join(self._paragraphs))
+            self._runs = Counter(chain.from_iterable(map(_run_candidates, runs)))
             people = {w for e in self.coref.entities if e.kind == "person" for w in e.name.split()}
             for name, n in self._runs.most_common(5):
                 if n < 3 or name.split()[0] in people:
@@ -404,7 +438,6 @@ def analyze(title: str, paragraphs: Sequence[str], registry: Registry, taxonomy:
     art = _Article(registry, paras)
     found = interview.detect(paras)
     turns, interviewer = found if found else ([None] * len(paras), None)
-    answers: list[tuple[Entity, str, bool]] = []
     art.run_open = False
     for p, turn in zip(paras, turns):
         if turn is None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import ContentError
+from generator.ingest.who.wordtrie import trie_pattern
 
 DEFAULT = Path(__file__).resolve().parent.parent / "defaults" / "topics.yaml"
 
@@ -33,6 +34,35 @@ def _pattern(keyword: str) -> str:
     return body
 
 
+_PLAIN = re.compile(r"[^\s-]+(?:[\s-][^\s-]+)*")
+
+
+def _keyword_regex(keywords: list[str]) -> re.Pattern:
+    """Any keyword as a whole word, optionally plural, as group 1.
+
+    The pattern consumes the character before the keyword (search in "\\n" +
+    text): ``re`` then only tries word starts, where ``(?<![\\w-])`` before
+    the keyword would make it try every letter.  A match never consumes the
+    character after it, so consecutive matches are found as before."""
+    return re.compile(r"[^\w-](" + _alternation(keywords) + r"(?:s|es)?)(?!\w)")
+
+
+def _alternation(keywords: list[str]) -> str:
+    """All keywords as one prefix tree: one pass over the text.
+
+    Same matches as the longest-first list of ``_list_alternation`` when every
+    keyword is words joined by single spaces or hyphens (then a keyword that
+    extends another is also the longer one); otherwise that list is used."""
+    if not all(_PLAIN.fullmatch(k) for k in keywords):
+        return _list_alternation(keywords)
+    return trie_pattern(keywords, space=r"[\s-]+", is_space=lambda ch: ch.isspace() or ch == "-")
+
+
+def _list_alternation(keywords: list[str]) -> str:
+    by_len = sorted(keywords, key=len, reverse=True)
+    return r"(?:" + "|".join(_pattern(k) for k in by_len) + r")"
+
+
 class Taxonomy:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
@@ -46,10 +76,9 @@ class Taxonomy:
                 if key not in self._owners:
                     (exact if sensitive else folded).append(kw)
                 self._owners.setdefault(key, []).append((t.slug, kw))
-        by_len = lambda kws: sorted(kws, key=len, reverse=True)
-        wrap = lambda kws: r"(?<![\w-])(?:" + "|".join(_pattern(k) for k in by_len(kws)) + r")(?:s|es)?(?!\w)"
-        self._folded = re.compile(wrap([k.lower() for k in folded])) if folded else None
-        self._exact = re.compile(wrap(exact)) if exact else None
+        self._folded = _keyword_regex([k.lower() for k in folded]) if folded else None
+        self._exact = _keyword_regex(exact) if exact else None
+        self._keys: dict[str, str] = {}
 
     @classmethod
     def load(cls, path: Path) -> "Taxonomy":
@@ -81,6 +110,12 @@ class Taxonomy:
         return cls(topics)
 
     def _key(self, matched: str) -> str:
+        key = self._keys.get(matched)
+        if key is None:
+            key = self._keys[matched] = self._find_key(matched)
+        return key
+
+    def _find_key(self, matched: str) -> str:
         base = re.sub(r"[\s-]+", " ", matched)
         for cand in (base, base.lower()):
             for k in (cand, re.sub(r"(?:es|s)$", "", cand), re.sub(r"s$", "", cand)):
@@ -90,13 +125,14 @@ class Taxonomy:
 
     def assign(self, title: str, paragraphs) -> dict[str, list[str]]:
         """Topic slug -> the keywords that triggered it, topics in taxonomy order."""
-        text = "\n".join([title or "", *paragraphs])
+        # a newline first: a non-word character before the first keyword (see _keyword_regex)
+        text = "\n".join(["", title or "", *paragraphs])
         hits: dict[str, list[str]] = {}
         for rx, subject in ((self._folded, text.lower()), (self._exact, text)):
             if rx is None:
                 continue
             for m in rx.finditer(subject):
-                for slug, kw in self._owners.get(self._key(m.group()), []):
+                for slug, kw in self._owners.get(self._key(m.group(1)), []):
                     terms = hits.setdefault(slug, [])
                     if kw not in terms:
                         terms.append(kw)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Container
+from functools import lru_cache
 
 from generator.ingest.registry import Registry, norm
 
@@ -42,6 +44,18 @@ class Entity:
     def surname(self) -> str:
         return self.name.split()[-1] if self.kind == "person" else ""
 
+    def __eq__(self, other):
+        # What the generated __eq__ does (all fields equal), without building two
+        # tuples first: the name alone tells most entities apart.
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.name == other.name and self.kind == other.kind and self.slug == other.slug
+                and self.role == other.role and self.gender == other.gender
+                and self.evidence == other.evidence and self.quoted == other.quoted
+                and self.forms == other.forms and self.media == other.media and self.age == other.age)
+
+    __hash__ = None     # mutable, compared by value: unhashable, as the dataclass had it
+
     def role_words(self) -> set[str]:
         words = set(re.findall(r"[a-z]+", self.role.lower()))
         for a in self.forms:
@@ -49,6 +63,7 @@ class Entity:
         return words
 
 
+@lru_cache(maxsize=65536)
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Levenshtein distance, stopping early once it exceeds ``limit``."""
     if abs(len(a) - len(b)) > limit:
@@ -81,7 +96,19 @@ class Coref:
         self.recent: list[Entity] = []      # persons, most recent subject-like mention last
         self.recent_any: list[Entity] = []
         self.recent_orgs: list[Entity] = []
-        self.places: set[str] = set()     # words the article uses after "in"/"at": towns, not outlets
+        self.places: Container[str] = set()     # words the article uses after "in"/"at": towns, not outlets
+        # Surname lookups, kept in step with the entities (every form is added
+        # through ``_add_form``) so a word need not be compared with each person.
+        self._pos: dict[int, int] = {}                 # id(entity) -> index in entities
+        self._person_keys: dict[str, list[Entity]] = {}   # norm(surname or form) -> persons
+        self._long_surnames: list[tuple[Entity, str]] = []  # persons whose surname has 5+ letters
+        self._close: dict[str, tuple[int, list[Entity]]] = {}  # word -> (persons checked, close ones)
+        # Names that matched nobody (with the registry version then): the same
+        # name finds nobody again until an entity is added, a person gets a
+        # form it could match, or the registry changes.
+        self._misses: dict[str, int] = {}
+        self._miss_keys: dict[str, list[str]] = {}     # norm(word) -> one-word misses
+        self._multi_misses: list[str] = []
 
     # ------------------------------------------------------------ entities
     def _entity_for_slug(self, slug: str) -> Entity:
@@ -95,31 +122,82 @@ class Coref:
         return e
 
     def _add(self, e: Entity) -> Entity:
+        if self._misses:
+            self._forget_misses_of(e)
+        self._pos[id(e)] = len(self.entities)
         self.entities.append(e)
         self._by_key.setdefault(norm(e.name), e)
+        if e.kind == "person":
+            self._index(e, e.surname)
+            for f in e.forms:
+                self._index(e, f)
+            if len(e.surname) >= 5:
+                self._long_surnames.append((e, norm(e.surname)))
         return e
+
+    def _index(self, e: Entity, form: str) -> None:
+        people = self._person_keys.setdefault(norm(form), [])
+        if not any(x is e for x in people):     # identity: entities compare by value
+            people.append(e)
+
+    def _add_form(self, e: Entity, form: str) -> None:
+        e.forms.append(form)
+        if e.kind == "person" and id(e) in self._pos:
+            self._index(e, form)
+            # only a one-word name can find a person by a form (``_local_surname``)
+            for word in self._miss_keys.pop(norm(form), ()):
+                self._misses.pop(word, None)
+
+    def _forget_misses(self) -> None:
+        self._misses.clear()
+        self._miss_keys.clear()
+        self._multi_misses.clear()
+
+    def _forget_misses_of(self, e: Entity) -> None:
+        """Forget the misses a new entity could turn into hits: its name, a
+        person's surname, forms and (for ``_local_surname``) close spellings,
+        and every longer name (those are compared with whole names)."""
+        keys = {norm(e.name)}
+        if e.kind == "person":
+            keys.add(norm(e.surname))
+            keys.update(norm(f) for f in e.forms)
+            if len(e.surname) >= 5:
+                sk = norm(e.surname)
+                for key in self._miss_keys:
+                    limit = 2 if len(key) >= 9 else 1
+                    if len(key) >= 5 and abs(len(key) - len(sk)) <= limit and edit_distance(key, sk, limit) <= limit:
+                        keys.add(key)
+        for key in keys:
+            for word in self._miss_keys.pop(key, ()):
+                self._misses.pop(word, None)
+        for name in self._multi_misses:
+            self._misses.pop(name, None)
+        self._multi_misses.clear()
 
     def _local_surname(self, word: str) -> Entity | None:
         key = norm(word)
-        hits = [e for e in self.entities if e.kind == "person" and
-                (norm(e.surname) == key or any(norm(f) == key for f in e.forms))]
+        hits = self._person_keys.get(key)
         if hits:
-            return hits[-1]
+            return max(hits, key=lambda e: self._pos[id(e)])    # the latest person with that name
         if len(key) >= 5:
-            close = [e for e in self.entities if e.kind == "person" and len(e.surname) >= 5
-                     and edit_distance(key, norm(e.surname), 2 if len(key) >= 9 else 1) <= (2 if len(key) >= 9 else 1)]
+            limit = 2 if len(key) >= 9 else 1
+            checked, close = self._close.get(key, (0, []))
+            close = close + [e for e, sk in self._long_surnames[checked:]
+                             if abs(len(sk) - len(key)) <= limit and edit_distance(key, sk, limit) <= limit]
+            self._close[key] = (len(self._long_surnames), close)
             if len(close) == 1:
-                close[0].forms.append(word)
+                self._add_form(close[0], word)
                 return close[0]
         return None
 
-    def resolve_name(self, m: Mention) -> Entity | None:
-        words = m.words
-        full = " ".join(words)
+    def _lookup_name(self, words: list[str], full: str) -> Entity | None:
+        """The entity a name refers to: local, registered or a close misspelling.
+
+        Finding nobody changes nothing, which lets ``resolve_name`` remember misses."""
         key = norm(full)
         e = self._by_key.get(key)
         if e is None and len(words) > 1:
-            # same first and last name as a local person: "Anders Rasmussen"
+            # same first and last name as a local person: "Jan Kowalczyk"
             e = next((x for x in self.entities if x.kind == "person" and len(x.name.split()) > 1
                       and norm(x.surname) == norm(words[-1]) and norm(x.name.split()[0]) == norm(words[0])), None)
         if e is None and len(words) > 1:
@@ -134,8 +212,21 @@ class Coref:
             if slug is not None and e is None:
                 e = self._entity_for_slug(slug)
                 if norm(full) != norm(e.name):
-                    e.forms.append(full)
+                    self._add_form(e, full)
+        return e
+
+    def resolve_name(self, m: Mention) -> Entity | None:
+        words = m.words
+        full = " ".join(words)
+        version = self.registry.version
+        e = None if self._misses.get(full) == version else self._lookup_name(words, full)
         if e is None:
+            if full not in self._misses:
+                if len(words) == 1:
+                    self._miss_keys.setdefault(norm(full), []).append(full)
+                else:
+                    self._multi_misses.append(full)
+            self._misses[full] = version
             if len(words) == 1 and not (m.honorific or m.title):
                 return None
             e = self._add(Entity(full))
@@ -156,7 +247,7 @@ class Coref:
             elif e.gender is None and rw & lx.MALE_ROLES:
                 e.gender = "m"
             if m.title and len(m.title.split()) >= 2 and m.title[0].isupper():
-                e.forms.append(clean_role(m.title))
+                self._add_form(e, clean_role(m.title))
         if m.honorific:
             e.evidence = True
         return e
@@ -254,12 +345,13 @@ class Coref:
         if e is None:
             e = self._add(Entity(name, "organization", evidence=True))
             if name != m.text:
-                e.forms.append(m.text)
+                self._add_form(e, m.text)
         if m.media and not e.media:
             e.media = m.media
         if m.apposition and m.apposition not in e.forms:
-            e.forms.append(m.apposition)        # "(FSAI)"
+            self._add_form(e, m.apposition)        # "(FSAI)"
             self._by_key.setdefault(norm(m.apposition), e)
+            self._forget_misses()
         if not e.role:
             e.role = e.media or (head if head in lx.ORG_HEADS else "organization")
         return e

@@ -3,7 +3,7 @@
 A transcript has at least two labels taking two or more turns each.  The
 interviewer is the label whose turns are mostly questions (or a label such
 as "Q"); every other label answers.  Labels that share a last word
-("Anders Fogh Rasmussen" / "Rasmussen") are one participant.
+("Jan Piotr Kowalczyk" / "Kowalczyk") are one participant.
 """
 from __future__ import annotations
 
