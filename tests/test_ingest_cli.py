@@ -1,7 +1,6 @@
 """Ingest through the real CLI: idempotency, hand edits, bad input, the seed spec."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
