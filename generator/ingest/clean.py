@@ -468,7 +468,8 @@ def _find_title(lines: list[_Line], anchors: list[int], body_start: int, first_p
         if t < body_start:
             return lines[t].text
     lede = " ".join(_key(first_para))
-    for i in range(body_start - 1, max(-1, body_start - 9), -1):
+    fallback = None
+    for i in range(body_start - 1, max(-1, body_start - 12), -1):
         ln = lines[i]
         if ln.kind == _CHROMEK or ln.stop or not 3 <= ln.words <= 30:
             continue
@@ -476,8 +477,25 @@ def _find_title(lines: list[_Line], anchors: list[int], body_start: int, first_p
             continue
         if " ".join(_key(ln.text)) in lede or _ui_share(_tokens(ln.text[:HEAD])) >= 0.6:
             continue
-        return ln.text
-    return None
+        if _NOT_HEADLINE.search(ln.text[:HEAD]):
+            continue
+        if ln.words <= HEADLINE_MAX_WORDS:
+            return ln.text
+        # a long unpunctuated line right above the body is usually the standfirst;
+        # the headline, if any, sits above it
+        fallback = fallback or ln.text
+    return fallback
+
+
+# Lines near the top that are never the headline: bylines, date/time stamps, share prompts.
+HEADLINE_MAX_WORDS = 18
+_NOT_HEADLINE = re.compile(
+    r"^(?:by|interview by|words by|reporting by|written by|updated|published|posted)\b"
+    r"|\b(?:share|shares) (?:article|this|on|via)\b|\bvia (?:email|facebook|twitter|linkedin)\b"
+    r"|\b\d{1,2}[:.]\d{2}\s*(?:am|pm|[ap]\.m\.|gmt|bst|utc|cet|est|edt|et)?\b"
+    r"|^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? (?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|, special to\b|^why you can trust\b",
+    re.I)
 
 
 _SOURCE_LINE = re.compile(r"^(?:sources?|credits?)\s*:\s*(.{2,60}?)\s*$", re.I)
