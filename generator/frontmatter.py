@@ -8,13 +8,13 @@ from typing import Any
 import yaml
 
 from generator.errors import ContentError
+from generator.yamlutil import Loader, syntax_error
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 
 
 # libyaml's emitter is ~10x faster than the pure-Python one; same output for our data.
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(_BaseDumper):
@@ -55,12 +55,10 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
                            "add a line '---' after the YAML block")
     block = text[first.end():end.start()]
     try:
-        meta = yaml.load(block, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1  # the block starts on the fence line; +1 for 1-based
-        raise ContentError(f"invalid YAML in front matter: {exc.problem}", path, line,
-                           "check indentation, colons and quotes on that line") from None
+        meta = yaml.load(block, Loader=Loader)
+    except yaml.YAMLError as exc:
+        # the block starts with the newline that ends the opening fence, on file line 1
+        raise syntax_error(exc, path, what="invalid YAML in front matter") from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):

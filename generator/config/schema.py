@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from generator.errors import ConfigError
+from generator.yamlutil import key_lines, syntax_error
 
 CONFIG_FILE = "digest.yaml"
 
@@ -113,25 +114,6 @@ def _validate(data: dict, schema: dict, where: str, file: Path | None, lines: di
     return out
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Map dotted keys to their 1-based line in the YAML text, for error messages."""
-    lines: dict[str, int] = {}
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
-
-    def walk(n, prefix):
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                name = f"{prefix}{k.value}"
-                lines[name] = k.start_mark.line + 1
-                walk(v, name + ".")
-
-    walk(node, "")
-    return lines
-
-
 def load_config(root: Path | str = ".", overrides: dict[str, Any] | None = None) -> Config:
     """Read ``digest.yaml`` under ``root`` (all defaults when it is absent)."""
     root = Path(root).resolve()
@@ -142,13 +124,12 @@ def load_config(root: Path | str = ".", overrides: dict[str, Any] | None = None)
         text = file.read_text(encoding="utf-8")
         try:
             data = yaml.safe_load(text) or {}
-        except yaml.MarkedYAMLError as exc:
-            line = exc.problem_mark.line + 1 if exc.problem_mark else None
-            raise ConfigError(f"invalid YAML: {exc.problem}", file, line,
-                              "check the indentation and quoting on that line") from None
+        except yaml.YAMLError as exc:
+            raise syntax_error(exc, file, hint="check the indentation and quoting on that line",
+                               error=ConfigError) from None
         if not isinstance(data, dict):
             raise ConfigError("the file must be a mapping of keys to values", file, 1)
-        lines = _key_lines(text)
+        lines = key_lines(text)
     values = _validate(data, SCHEMA, "", file if file.exists() else None, lines)
     for key, value in (overrides or {}).items():
         if value is None:

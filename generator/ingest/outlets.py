@@ -21,6 +21,7 @@ from typing import Iterable, Iterator
 import yaml
 
 from generator.errors import ContentError
+from generator.yamlutil import key_lines, syntax_error
 
 __all__ = ["Outlet", "Outlets", "fold"]
 
@@ -138,17 +139,6 @@ def _unique(items: list[str]) -> list[str]:
     return out
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """Line (1-based) of every top-level key, for error messages."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
-
-
 def _read(path: Path) -> list[Outlet]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -158,16 +148,13 @@ def _read(path: Path) -> list[Outlet]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ContentError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None,
-                           hint="check the indentation and quoting around this line") from None
+        raise syntax_error(exc, path, hint="check the indentation and quoting around this line") from None
     if data is None:
         return []
     if not isinstance(data, dict):
         raise ContentError("the outlet registry must map outlet names to entries", path, 1,
                            hint="write 'Name: {aliases: [...]}' entries")
-    lines = _key_lines(text)
+    lines = key_lines(text)
     out = []
     for name, entry in data.items():
         line = lines.get(str(name))

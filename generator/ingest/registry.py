@@ -18,9 +18,9 @@ from pathlib import Path
 import yaml
 
 from generator.errors import ContentError
+from generator.yamlutil import Loader, syntax_error
 from generator.ingest.slugs import slugify
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)     # libyaml when installed: 10x faster
 
 HEADER = ("# People and organisations quoted or mentioned in the digest.\n"
           "# slug: {name, role, aliases: [...], kind: person|organization, description: optional}\n"
@@ -74,14 +74,12 @@ class Registry:
         if not path.exists():
             return cls()
         text = path.read_text(encoding="utf-8")
-        loader = _Loader(text)      # one parse: the nodes give line numbers, then the data
+        loader = Loader(text)      # one parse: the nodes give line numbers, then the data
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ContentError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path,
-                               mark.line + 1 if mark else None,
+            raise syntax_error(exc, path,
                                hint="fix the syntax; each entry is 'slug: {name: …, role: …}'") from None
         finally:
             loader.dispose()

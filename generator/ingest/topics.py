@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from generator.errors import ContentError
+from generator.yamlutil import syntax_error
 from generator.ingest.who.wordtrie import trie_pattern
 
 DEFAULT = Path(__file__).resolve().parent.parent / "defaults" / "topics.yaml"
@@ -89,9 +90,7 @@ class Taxonomy:
         try:
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ContentError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path,
-                               mark.line + 1 if mark else None) from None
+            raise syntax_error(exc, path, hint=None) from None
         if not isinstance(data, dict):
             raise ContentError("expected a mapping of topic slug -> {name, keywords}", path, 1)
         topics = []

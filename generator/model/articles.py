@@ -7,16 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from generator import frontmatter
 from generator.errors import ContentError
 from generator.model.registry import SLUG
 from generator.model.types import Article, Quote, Speaker, Topic
-from generator.model.yamllines import key_lines, line_of
+from generator.yamlutil import key_lines, line_of
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.S | re.M)
 QUOTE_ID = re.compile(r"^q-[0-9a-f]{8}(?:-\d+)?$")
 FORMATS = ("report", "interview")
 
@@ -32,23 +28,6 @@ def parse_file(path: Path, data: bytes) -> tuple[dict[str, Any], str, int]:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise ContentError("the file is not valid UTF-8", path, line, "re-save it as UTF-8") from None
-    # libyaml is ~10x faster than the pure-Python parser; any problem falls back to the
-    # shared parser, which produces the error message with its line.
-    m = _FRONT.match(text)
-    if m:
-        try:
-            meta = yaml.load(m.group(1), Loader=_Loader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            # group(1) starts on file line 2; marks are 0-based.
-            raise ContentError(f"invalid YAML in front matter: {exc.problem}", path,
-                               mark.line + 2 if mark else 1,
-                               "check indentation, colons and quotes on that line") from None
-        except yaml.YAMLError:
-            meta = None
-        if isinstance(meta, dict):
-            body_line = text.count("\n", 0, m.end()) + 1
-            return meta, text[m.end():].lstrip("\r\n"), body_line
     return frontmatter.parse(text, path)
 
 

@@ -11,10 +11,9 @@ import yaml
 
 from generator.errors import ContentError
 from generator.model.types import Source, Speaker, Topic
-from generator.model.yamllines import key_lines
+from generator.yamlutil import Loader, key_lines, syntax_error
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def entry_digest(value: Any) -> str:
@@ -27,11 +26,9 @@ def read_yaml_mapping(path: Path, errors: list[ContentError]) -> tuple[dict, dic
         return {}, {}
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        errors.append(ContentError(f"invalid YAML: {exc.problem}", path, mark.line + 1 if mark else None,
-                                   "check indentation, colons and quotes on that line"))
+        data = yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        errors.append(syntax_error(exc, path))
         return {}, {}
     if data is None:
         return {}, {}
