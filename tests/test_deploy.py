@@ -23,7 +23,7 @@ import pytest
 
 from generator import frontmatter
 from generator.config import Config, load_config
-from generator.deploy.linkcheck import crawl, parse_html, serve_subpath
+from linkcheck import crawl, parse_html, serve_subpath
 from generator.errors import DigestError
 
 ROOT = Path(__file__).resolve().parents[1]

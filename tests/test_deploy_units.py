@@ -9,7 +9,7 @@ import pytest
 from generator.config import normalize_base_url
 from generator.deploy.ghpages import (choose_parent, deploy_message, is_deploy_commit,
                                       parse_status, trailers)
-from generator.deploy.linkcheck import crawl, css_urls, extract_links, resolve, serve_subpath, xml_urls
+from linkcheck import crawl, css_urls, extract_links, resolve, serve_subpath, xml_urls
 from generator.errors import DigestError
 
 

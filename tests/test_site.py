@@ -7,12 +7,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import feedparser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 import yaml
 
-from sitecrawl import broken_links, parse
+from linkcheck import broken_links, parse_html
 
 
 def read(out: Path, rel: str) -> str:
@@ -54,7 +54,7 @@ def test_each_article_links_its_speakers_and_topics_and_they_link_back(site):
 def test_every_quote_is_on_its_speaker_page_linking_to_its_anchor(site):
     config, out, model = site
     for a in model.articles.values():
-        article_ids = parse(out / f"articles/{a.slug}/index.html").ids
+        article_ids = parse_html(read(out, f"articles/{a.slug}/index.html")).ids
         for q in a.quotes:
             speaker_page = read(out, f"speakers/{q.speaker}/index.html")
             assert f"/articles/{a.slug}/#{q.id}" in links(out, f"speakers/{q.speaker}/index.html")
@@ -223,4 +223,4 @@ def test_demo_spec_quotes_are_on_their_speaker_pages(tmp_path):
             if start not in text.replace("&#39;", "'"):
                 missing.append((seed, q["speaker"], q["starts_with"]))
     assert not missing
-    assert broken_links(out, config.base_path, origin="{0.scheme}://{0.netloc}".format(urlsplit(config.base_url))) == []
+    assert broken_links(out, config.base_path, site_url=config.base_url) == []

@@ -269,3 +269,15 @@ def crawl(start: list[str], *, scope: str, site_url: str | None = None,
         if target in ids and fragment not in ids[target] and fragment != "top":
             result.broken.append(Broken(source, raw, target, f"no element with id {fragment!r}"))
     return result
+
+
+def broken_links(out: Path, base_path: str = "/", site_url: str | None = None) -> list[str]:
+    """Serve a built site under ``base_path`` and crawl it from every HTML page on disk
+    (search-index internals aside); returns the broken links, empty when all resolve.
+    ``site_url`` maps absolute links to the configured base URL onto the local server."""
+    out = Path(out)
+    pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html") if "pagefind" not in p.parts)
+    with serve_subpath(out, base_path) as root:
+        starts = [root + (p[: -len("index.html")] if p.endswith("index.html") else p) for p in pages]
+        result = crawl(starts, scope=root, site_url=site_url)
+    return [str(b) for b in result.broken]
