@@ -79,7 +79,7 @@ class ServeSession:
             # Watch before the first build: an edit made while it runs is the first batch.
             self.watcher = self._watcher().start()
             self._rebuild(None, search_index=self.search)
-            if self.last is not None and not self.last.changed_pages and hasattr(self.builder, "warm"):
+            if self.last is not None and not self.last.changed_pages:
                 # A no-op start skips loading; load now so the first edit is incremental.
                 try:
                     self.builder.warm()
@@ -217,20 +217,9 @@ class ServeSession:
                 self._index_wanted.clear()
                 self._index_busy = True
                 try:
-                    self._index_search()
+                    self.builder.index_search()
                 except Exception as exc:
                     self.log(f"warning: search index not updated: {exc}")
                 finally:
                     self._index_busy = False
 
-    def _index_search(self) -> None:
-        index = getattr(self.builder, "index_search", None)
-        if index is not None:
-            index()
-            return
-        # Until the builder has its own entry point: Pagefind, then our manifest lists its files.
-        from generator.build import output, search
-        out = self.builder.out
-        files = search.build_index(out, self.config.language)
-        kept = [f for f in output.read_manifest(out) if not f.startswith(search.FOLDER + "/")]
-        (out / output.MANIFEST).write_bytes(output.manifest_bytes(set(kept) | set(files)))
