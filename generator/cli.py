@@ -49,15 +49,10 @@ def _ingest(args) -> int:
 
 
 def _build(args) -> int:
-    from generator.commands import build, ingest
+    from generator.commands import build
 
     config = load_config(args.root, {"output": args.out, "base_url": args.base_url})
-    status = 0
-    if not args.no_ingest:
-        # A failed seed is reported but does not stop the site: the others still publish.
-        status = 1 if ingest.run(config).failed else 0
-    build.run(config)
-    return status
+    return 0 if build.ingest_and_build(config, ingest_first=not args.no_ingest) else 1
 
 
 def _serve(args) -> int:

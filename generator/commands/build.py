@@ -1,4 +1,4 @@
-"""``digest build``: content/ -> site/ (ingest is run before this by the CLI)."""
+"""``digest build``: seeds/ -> content/ (ingest) -> site/."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,3 +36,14 @@ def run(config: Config, *, reporter=None, changed: set[Path] | None = None,
     result = builder_for(config, reporter).build(changed, search_index=search_index)
     reporter.done(result)
     return result
+
+
+def ingest_and_build(config: Config, *, ingest_first: bool = True) -> bool:
+    """What ``digest build`` (and so ``deploy``) does: ingest, then render. A failed seed
+    is reported but does not stop the site: the others still publish. Returns whether
+    every seed was ingested."""
+    from generator.commands import ingest
+
+    ok = not ingest.run(config).failed if ingest_first else True
+    run(config)
+    return ok

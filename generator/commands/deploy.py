@@ -9,14 +9,6 @@ from generator.config import Config
 from generator.deploy import preflight, publish
 
 
-def _build(config: Config) -> None:
-    """What ``digest build`` does: ingest, then render."""
-    from generator.commands import build, ingest
-
-    ingest.run(config)
-    build.run(config)
-
-
 def source_paths(config: Config) -> list:
     """What the site is made from: uncommitted changes here make a deploy dirty."""
     return [config.paths["content"], config.paths["seeds"], config.paths["templates"],
@@ -40,7 +32,9 @@ def run(config: Config, *, remote: str | None = None, branch: str | None = None,
     options = dict(remote=remote, branch=branch, force=force, allow_dirty=allow_dirty,
                    content_paths=source_paths(config))
     preflight(config.root, **options)  # refuse before spending time on a build
-    (build or _build)(config)
+    if build is None:
+        from generator.commands.build import ingest_and_build as build
+    build(config)
     result = publish(config.paths["output"], config.root, message=message,
                      cname=config.deploy.get("cname"), dry_run=dry_run, **options)
     if warning := base_url_warning(config):
