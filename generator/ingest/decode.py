@@ -5,6 +5,7 @@ Handles empty, binary, oversized and non-UTF-8 files, and saved HTML pages
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ _MAGIC = {
 @dataclass
 class Decoded:
     text: str
+    sha256: str = ""                        # of the file's bytes
     kind: str = "text"                      # "text" or "html"
     encoding: str = "utf-8"
     hints: dict = field(default_factory=dict)   # metadata found in HTML: title, date, source
@@ -91,7 +93,7 @@ def decode_seed(path: Path) -> Decoded:
         raise SeedError(f"file is {what}, not text", path,
                         hint="save the page as plain text (or .html) and remove this file")
     text, encoding = _decode_text(data)
-    result = Decoded(text=text, encoding=encoding)
+    result = Decoded(text=text, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
     if encoding not in ("utf-8", "utf-8-sig"):
         result.warnings.append(f"not UTF-8; decoded as {encoding}")
     if _HTML_START.match(data[:_SNIFF]) or path.suffix.lower() in (".html", ".htm"):

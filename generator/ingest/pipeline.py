@@ -18,7 +18,7 @@ from generator.ingest import body as bodies
 from generator.ingest import clean, dates, meta
 from generator.ingest.analyze import analyze
 from generator.ingest.decode import Decoded, decode_seed
-from generator.ingest.manifest import Manifest, sha256
+from generator.ingest.manifest import Manifest
 from generator.ingest.outlets import Outlets
 from generator.ingest.registry import Registry
 from generator.ingest.slugs import slugify, unique
@@ -78,7 +78,7 @@ def _fingerprint(paragraphs) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def draft(seed: str, seed_sha: str, decoded: Decoded, registry: Registry, taxonomy: Taxonomy,
+def draft(seed: str, decoded: Decoded, registry: Registry, taxonomy: Taxonomy,
           outlets: Outlets) -> Draft:
     """Pure transformation of one decoded seed into front matter and body."""
     ex = clean.extract(decoded.text)
@@ -94,7 +94,7 @@ def draft(seed: str, seed_sha: str, decoded: Decoded, registry: Registry, taxono
     result = analyze(title, paragraphs, registry, taxonomy, source=source)
     fm = {
         "seed": seed,
-        "seed_sha256": seed_sha,
+        "seed_sha256": decoded.sha256,
         "title": title,
         "slug": None,   # filled in once the slug is known
         "date": found.iso,
@@ -113,7 +113,7 @@ def draft(seed: str, seed_sha: str, decoded: Decoded, registry: Registry, taxono
         "topic_terms": {k: list(v) for k, v in result.topic_terms.items()},
     }
     body = bodies.render_body(paragraphs, interview=result.format == "interview")
-    return Draft(seed, seed_sha, _fingerprint(paragraphs), title, fm, body)
+    return Draft(seed, decoded.sha256, _fingerprint(paragraphs), title, fm, body)
 
 
 def _backup_path(path: Path) -> Path:
@@ -137,10 +137,9 @@ def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
     taxonomy = Taxonomy.load(topics_file)
     outlets = Outlets.load(DEFAULTS / "sources.yaml", content_dir / "sources.yaml")
 
-    decoded: list[tuple[Path, str, Decoded]] = []
+    decoded: list[tuple[Path, Decoded]] = []
     for path in list_seeds(seeds_dir):
         try:
-            data_sha = sha256(path.read_bytes()) if path.stat().st_size < 2**27 else ""
             d = decode_seed(path)
         except DigestError as exc:
             report.outcomes.append(Outcome(path.name, "failed", message=str(exc)))
@@ -153,16 +152,16 @@ def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
         for w in d.warnings:
             report.warnings.append(f"{path}: {w}")
             log(f"warning: {path}: {w}")
-        decoded.append((path, data_sha, d))
+        decoded.append((path, d))
 
     # Analysis learns speakers into the registry as it goes; when it learned any,
     # a second pass makes every article see the same registry, so a re-run is byte-identical.
     for attempt in range(2):
         known = registry.fingerprint()
         drafts: list[tuple[Path, Draft | Exception]] = []
-        for path, data_sha, d in decoded:
+        for path, d in decoded:
             try:
-                drafts.append((path, draft(path.name, data_sha, d, registry, taxonomy, outlets)))
+                drafts.append((path, draft(path.name, d, registry, taxonomy, outlets)))
             except DigestError as exc:
                 drafts.append((path, exc))
             except Exception as exc:  # a bug on one seed must not stop the others
