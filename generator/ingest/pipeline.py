@@ -156,7 +156,7 @@ def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
 
     # Analysis learns speakers into the registry as it goes; when it learned any,
     # a second pass makes every article see the same registry, so a re-run is byte-identical.
-    for attempt in range(2):
+    for _pass in range(2):
         known = registry.fingerprint()
         drafts: list[tuple[Path, Draft | Exception]] = []
         for path, d in decoded:

@@ -191,9 +191,6 @@ class Registry:
             self.learn_alias(slug, a)
         return slug
 
-    def is_new(self, slug: str) -> bool:
-        return slug in self._new
-
     def learn_alias(self, slug: str, alias: str) -> None:
         """Record a form seen in text; only entries not yet on disk keep it in the file."""
         e = self.entries[slug]

@@ -103,9 +103,6 @@ queen princess actress businesswoman grandmother aunt""")
 MALE_ROLES = _words("""spokesman chairman congressman father husband son brother king prince
 actor businessman grandfather uncle""")
 
-PRONOUNS_PERSON = {"he": "m", "she": "f", "him": "m", "her": "f"}
-PRONOUNS_ORG = frozenset({"it"})
-
 # Heads of organisation names ("the Foreign Ministry", "Interior Department").
 ORG_HEADS = _words("""ministry department office agency commission council committee
 government embassy parliament assembly senate congress duma cabinet administration
@@ -200,10 +197,6 @@ def country_of(word: str) -> str | None:
         return COUNTRIES[word]
     return word if word in DEMONYMS and word in _DEMONYM_COUNTRY else None
 
-
-COUNTRY_RE = re.compile(
-    r"\b(" + "|".join(sorted((re.escape(k) for k in list(COUNTRIES) + list(DEMONYMS)),
-                             key=len, reverse=True)) + r")\b")
 
 # Abbreviations whose full stop does not end a sentence.
 ABBREVIATIONS = _words("""mr mrs ms dr prof gen col lt sen rep gov capt sgt maj adm supt insp
