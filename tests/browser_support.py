@@ -90,13 +90,15 @@ def chromium():
 
 # --- the demo digest -------------------------------------------------------------------------------
 
-def build_demo(dest: Path, base_url: str, project: Path = ROOT) -> Path:
+def build_demo(dest: Path, base_url: str, project: Path = ROOT, extra_config: str = "") -> Path:
     """``digest build --base-url … --out …`` (ingest included) on a copy of the project's
-    config, seeds, content and templates; returns the output folder. The copy keeps
-    the build's cache and any content ingest writes out of the working tree."""
+    config (plus ``extra_config`` YAML), seeds, content and templates; returns the output
+    folder. The copy keeps the build's cache and any content ingest writes out of the
+    working tree."""
     work = dest / "project"
     work.mkdir(parents=True)
-    shutil.copy2(project / "digest.yaml", work / "digest.yaml")
+    config = (project / "digest.yaml").read_text(encoding="utf-8")
+    (work / "digest.yaml").write_text(config.rstrip("\n") + "\n" + extra_config, encoding="utf-8")
     for folder in ("seeds", "content", "templates"):
         if (project / folder).is_dir():
             shutil.copytree(project / folder, work / folder)

@@ -34,13 +34,19 @@ class Demo:
         return self.origin + base + rel
 
 
+SHARDED = "search:\n  shard_size: 2\n"
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     require_chromium()   # skip (or fail) before spending time on builds
     from generator.config import load_config
     tmp = tmp_path_factory.mktemp("browser")
     with serving() as (origin, mount):
-        outputs = {base: build_demo(tmp / (base.strip("/") or "root"), origin + base) for base in BASES}
+        # Under /repo/ the search index is split into shards of two articles, so the browser
+        # tests cover both a single Pagefind bundle and merged ones.
+        outputs = {base: build_demo(tmp / (base.strip("/") or "root"), origin + base,
+                                    extra_config=SHARDED if base == "/repo/" else "") for base in BASES}
         for base, out in outputs.items():
             mount(base, out)
         model = load_model(outputs["/"])
@@ -196,6 +202,8 @@ def test_search_finds_a_quote_by_a_word_in_it(browse, demo, base):
 
 def test_search_filters_by_speaker_topic_and_source(browse, demo):
     model = demo.model
+    shards = sorted(p.parent.name for p in (demo.outputs["/repo/"] / "pagefind").glob("*/pagefind.js"))
+    assert len(shards) > 1, "the /repo/ build should merge several index shards"
     page = browse.page(1280)
     visit(page, demo, "/repo/", "search")
     speaker = min(model.by_speaker, key=lambda s: (len(model.by_speaker[s]), s))

@@ -102,3 +102,40 @@ def test_normalising_sorts_filter_values_and_renames_references(tmp_path):
 def test_an_unknown_bundle_is_left_alone(tmp_path):
     (tmp_path / "pagefind-entry.json").write_text("{not json")
     assert search.normalise(tmp_path) is False
+
+
+def test_cached_fragments_render_once_per_link_root_and_arguments():
+    import jinja2
+    from generator.build.templates import Fragments
+    calls = []
+    env = jinja2.Environment(autoescape=True)
+    urls = Urls("/", "https://example.org/")
+    env.globals.update(cached=Fragments(urls), url=urls, note=calls.append)
+    tpl = env.from_string('{% macro card(x, big=false) %}{{ note(x) or "" }}<a href="{{ url("p/") }}">{{ x.name }}'
+                          '{{ "!" if big }}</a>{% endmacro %}'
+                          '{{ cached(card, a) }}{{ cached(card, a) }}{{ cached(card, a, big=true) }}{{ cached(card, b) }}')
+
+    class Thing:
+        def __init__(self, name):
+            self.name = name
+    a, b = Thing("<A>"), Thing("B")
+    urls.at("speakers/x/")
+    html = tpl.render(a=a, b=b)
+    assert html == ('<a href="../../p/">&lt;A&gt;</a>' * 2 + '<a href="../../p/">&lt;A&gt;!</a>'
+                    + '<a href="../../p/">B</a>')
+    assert len(calls) == 3                       # a, a with big=true, b
+    urls.at("archive/2024/05/")                  # another depth: links differ, so rendered again
+    assert tpl.render(a=a, b=b).startswith('<a href="../../../p/">')
+    assert len(calls) == 6
+
+
+def test_fragments_without_a_build_just_call_the_macro():
+    from generator.build.templates import Fragments
+    assert Fragments()(lambda x: x * 2, 21) == 42
+
+
+def test_quotes_are_grouped_by_consecutive_article():
+    from types import SimpleNamespace as Q
+    from generator.build.templates import by_article
+    qs = [Q(article="a", id=1), Q(article="a", id=2), Q(article="b", id=3), Q(article="a", id=4)]
+    assert [(slug, [q.id for q in g]) for slug, g in by_article(qs)] == [("a", [1, 2]), ("b", [3]), ("a", [4])]

@@ -299,7 +299,7 @@ def test_content_error_at_start_still_serves_and_recovers(project):
         stream = EventStream(port)
         stream.next("hello")
         name, data, _ = stream.next("build-error", timeout=10)
-        assert data["location"] == "content/articles/lindqvist-on-trade.md:6"
+        assert data["location"] == "content/articles/lindqvist-on-trade.md:6", data
         assert fetch(url)[0] == 404                      # nothing built yet, but the page listens
         article.write_text(original)
         assert stream.next("build-ok", timeout=60)[0] == "build-ok"

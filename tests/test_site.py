@@ -190,12 +190,12 @@ def test_speaker_page_shows_what_they_said_about_each_topic_over_time(site):
 
 def test_search_page_and_index_with_filters(site):
     config, out, model = site
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "0" / "pagefind.js").is_file()
     html = read(out, "articles/lindqvist-on-trade/index.html")
     for f in ("speaker", "topic", "source"):
         assert f'data-pagefind-filter="{f}"' in html
     search = read(out, "search/index.html")
-    assert '<label for="search-q">' in search and 'data-bundle="/pagefind/"' in search
+    assert '<label for="search-q">' in search and 'data-bundle="/pagefind/" data-shards="0"' in search
 
 
 DEMO = Path(__file__).resolve().parents[1]

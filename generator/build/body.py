@@ -137,7 +137,10 @@ def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Calla
     parts = _TAG.split(body_html)
     in_link = 0
     chosen: dict[str, tuple[int, int, int, bool]] = {}     # slug -> (part, start, end, by name)
+    waiting = len({slug for slug, _ in needles.values()})  # people not yet linked by full name
     for p, part in enumerate(parts):
+        if not waiting:
+            break       # later text can only hold later mentions
         if p % 2:  # a tag
             if part.startswith("<a ") or part == "<a>":
                 in_link += 1
@@ -150,6 +153,7 @@ def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Calla
             have = chosen.get(slug)
             if have is None or (is_name and not have[3]):
                 chosen[slug] = (p, i, j, is_name)
+                waiting -= is_name
     for slug, (p, i, j, _) in sorted(chosen.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
         part = parts[p]
         parts[p] = f'{part[:i]}<a class="person" href="{href(slug)}">{part[i:j]}</a>{part[j:]}'

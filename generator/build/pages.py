@@ -15,6 +15,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from generator.build.body import render_article_body
+from generator.build.search import shard_members
 from generator.build.urls import Urls, output_file
 from generator.model.types import Article, Quote, Site
 
@@ -145,8 +146,8 @@ class _Years:
         return any(m.startswith(year + "-") for m in self.months)
 
 
-def page_keys(site: Site, static: dict):
-    """(kind, key) of every page, in plan order."""
+def page_keys(site: Site, static: dict, search: bool = True):
+    """(kind, key) of every page, in plan order (the search page only with ``search``)."""
     yield "home", ""
     for slug in site.chronological:
         yield "article", slug
@@ -169,7 +170,10 @@ def page_keys(site: Site, static: dict):
             year = m[:4]
             yield "year", year
         yield "month", m
-    yield from (("quotes", ""), ("search", ""), ("notfound", ""), ("feed", ""), ("robots", ""))
+    yield "quotes", ""
+    if search:
+        yield "search", ""
+    yield from (("notfound", ""), ("feed", ""), ("robots", ""))
     for name in static:
         yield "static", name
     yield "sitemap", ""
@@ -222,7 +226,9 @@ def dependencies(site: Site, config, urls: Urls, static: dict, d: Digests, kind:
     if kind == "sitemap":
         # The set of pages (their keys) and every article's date.
         return [f"{k}\x1e{v}" for k, v in page_keys(site, {}) if indexable(k)] + d.cards(site.chronological)
-    return []           # search, notfound, robots: config and templates only
+    if kind == "search":
+        return [" ".join(map(str, search_shards(site, config)))]
+    return []           # notfound, robots: config and templates only
 
 
 def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digests | None = None,
@@ -234,7 +240,7 @@ def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digest
     the last build's."""
     d = digests or Digests(site)
     if only is None:
-        keys = page_keys(site, static)
+        keys = page_keys(site, static, config.search["enabled"])
     else:
         keys = sorted(k for k in only if exists(site, *k, static))
     return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key,
@@ -243,6 +249,11 @@ def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digest
 
 
 # --- contexts: what each template receives ----------------------------------------------------
+
+def search_shards(site: Site, config) -> list[int]:
+    """The search index's shards that hold articles (the search page loads them all)."""
+    return [i for i, slugs in shard_members(site.articles, config.search["shard_size"]).items() if slugs]
+
 
 def key_quote(a: Article) -> Quote | None:
     """The quote a card shows: the first full statement of some length, else the first."""
@@ -265,6 +276,10 @@ def echo_id(site: Site) -> Callable[[Quote], str]:
         gi = site.echoes.get(site.quote_key(q))
         return f"echo-{gi + 1}" if gi is not None else ""
     return anchor
+
+
+def article_of(site: Site) -> Callable[[Quote], Article]:
+    return lambda q: site.articles[q.article]
 
 
 def quote_date(site: Site) -> Callable[[Quote], str]:
@@ -414,7 +429,8 @@ class Contexts:
                 "groups": self.site.echo_groups}
 
     def search(self, page):
-        return {"page": _page(page.rel, "search", "Search", "Search every article and quote.")}
+        return {"page": _page(page.rel, "search", "Search", "Search every article and quote."),
+                "shards": search_shards(self.site, self.config)}
 
     def notfound(self, page):
         return {"page": _page(page.rel, "notfound", "Page not found")}

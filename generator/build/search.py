@@ -1,7 +1,12 @@
-"""The static search index, built by Pagefind over the article pages.
+"""The static search index: Pagefind over the article pages, in shards.
 
-Pagefind writes into a fresh folder which then replaces ``pagefind/`` in one
-rename, so a failed indexing run leaves the previous index in place.
+Pagefind holds every page it indexes in memory (≈ 200 KB a page), so a large site is
+indexed in shards of at most ``search.shard_size`` articles (1,000 by default), each its own bundle under
+``pagefind/<i>/``; the search page loads shard 0 and merges the others (Pagefind's
+``mergeIndex``). An article's shard comes from a hash of its slug, so an edit re-indexes
+one shard, not the site. Each shard's digest (its articles' page hashes) says whether it
+is current. Shards are written into a fresh folder which then replaces ``pagefind/`` in
+one rename, so a failed run leaves the previous index in place.
 """
 from __future__ import annotations
 
@@ -12,38 +17,114 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.build import cbor
 
 FOLDER = "pagefind"
-GLOB = "articles/*/index.html"
 
 
-def build_index(out: Path, language: str) -> list[str]:
-    """Index ``out`` and return the index files, relative to ``out``. Raises RuntimeError."""
-    tmp = out / f".{FOLDER}.new"
-    old = out / f".{FOLDER}.old"
-    for p in (tmp, old):
+def shard_count(articles: int, size: int) -> int:
+    """Shards for a site of this many articles, ``size`` at most in each: a power of two, so
+    the count (and with it every article's shard) changes only when the site doubles."""
+    k = 1
+    while k * size < articles:
+        k *= 2
+    return k
+
+
+def shard_of(slug: str, k: int) -> int:
+    return int(hashlib.sha1(slug.encode()).hexdigest()[:8], 16) % k if k > 1 else 0
+
+
+@dataclass(frozen=True)
+class Shard:
+    slugs: tuple[str, ...]
+    digest: str          # of the shard's article pages (their bytes' hashes), count and language
+
+
+def shard_members(slugs, size: int) -> dict[int, list[str]]:
+    """Every shard's article slugs, sorted (a shard may be empty)."""
+    slugs = sorted(slugs)
+    k = shard_count(len(slugs), size)
+    members: dict[int, list[str]] = {i: [] for i in range(k)}
+    for slug in slugs:
+        members[shard_of(slug, k)].append(slug)
+    return members
+
+
+def plan_shards(pages: dict[str, str], language: str, size: int) -> dict[int, Shard]:
+    """``pages``: article slug -> hash of its page bytes. Every shard, with its digest."""
+    members = shard_members(pages, size)
+    k = len(members)
+    out = {}
+    for i, slugs in members.items():
+        h = hashlib.sha1(f"{k}\0{language}\0".encode())
+        for slug in slugs:
+            h.update(f"{slug}\0{pages[slug]}\n".encode())
+        out[i] = Shard(tuple(slugs), h.hexdigest())
+    return out
+
+
+def stale_shards(out: Path, want: dict[int, Shard], have: dict[int, str]) -> set[int]:
+    """The shards whose recorded digest differs from ``want`` or whose bundle is missing."""
+    return {i for i, sh in want.items()
+            if have.get(i) != sh.digest or (sh.slugs and not (out / FOLDER / str(i) / "pagefind.js").is_file())}
+
+
+def build_index(out: Path, language: str, shards: dict[int, Shard], stale: set[int],
+                workers: int = 1) -> list[str]:
+    """Index the ``stale`` shards (reuse the others), swap the result in, and return every
+    index file, relative to ``out``. Raises RuntimeError."""
+    tmp, old, inputs = out / f".{FOLDER}.new", out / f".{FOLDER}.old", out / f".{FOLDER}.input"
+    for p in (tmp, old, inputs):
         shutil.rmtree(p, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--glob", GLOB,
-           "--output-path", str(tmp), "--force-language", language.split("-")[0] or "en", "--silent"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    if proc.returncode != 0 or not (tmp / "pagefind.js").exists():
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise RuntimeError((proc.stderr or proc.stdout or "pagefind failed").strip()[-500:])
-    # Pagefind's UI bundles are unused (search.js talks to its API); drop them.
-    for name in os.listdir(tmp):
-        if name.startswith("pagefind-") and name.endswith((".js", ".css")) and name not in (
-                "pagefind-worker.js", "pagefind-highlight.js", "pagefind-entry.json"):
-            os.unlink(tmp / name)
-    normalise(tmp)
     final = out / FOLDER
+    tmp.mkdir()
+    todo = []
+    for i, shard in sorted(shards.items()):
+        current = final / str(i)
+        if i not in stale and (current / "pagefind.js").is_file():
+            shutil.copytree(current, tmp / str(i), copy_function=os.link)    # hard links: no copy
+        elif shard.slugs:
+            todo.append(i)
+    try:
+        with ThreadPoolExecutor(max(1, workers)) as pool:       # each thread waits on one Pagefind
+            list(pool.map(lambda i: _index_shard(out, inputs / str(i), tmp / str(i), shards[i].slugs,
+                                                 language), todo))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(inputs, ignore_errors=True)
     if final.exists():
         os.replace(final, old)
     os.replace(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
-    return sorted(f"{FOLDER}/{p.relative_to(final).as_posix()}" for p in final.rglob("*") if p.is_file())
+    return index_files(out)
+
+
+def _index_shard(out: Path, site: Path, bundle: Path, slugs, language: str) -> None:
+    """Run Pagefind over one shard's article pages, hard-linked into a folder of their own
+    (Pagefind takes a folder and a glob, and does not follow symbolic links)."""
+    for slug in slugs:
+        page = out / "articles" / slug / "index.html"
+        if page.is_file():
+            (site / "articles" / slug).mkdir(parents=True)
+            os.link(page, site / "articles" / slug / "index.html")
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "articles/*/index.html",
+           "--output-path", str(bundle), "--force-language", language.split("-")[0] or "en", "--silent"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0 or not (bundle / "pagefind.js").exists():
+        raise RuntimeError((proc.stderr or proc.stdout or "pagefind failed").strip()[-500:])
+    # Pagefind's UI bundles are unused (search.js talks to its API); drop them.
+    for name in os.listdir(bundle):
+        if name.startswith("pagefind-") and name.endswith((".js", ".css")) and name not in (
+                "pagefind-worker.js", "pagefind-highlight.js", "pagefind-entry.json"):
+            os.unlink(bundle / name)
+    normalise(bundle)
 
 
 def index_files(out: Path) -> list[str]:

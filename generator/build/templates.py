@@ -55,6 +55,56 @@ def jsonld(data) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def by_article(quotes) -> list[tuple[str, list]]:
+    """Consecutive quotes grouped by their article: [(article slug, [quote, …]), …]."""
+    groups: list[tuple[str, list]] = []
+    for q in quotes:
+        if groups and groups[-1][0] == q.article:
+            groups[-1][1].append(q)
+        else:
+            groups.append((q.article, [q]))
+    return groups
+
+
+_PLAIN = (str, int, bool, float, type(None))
+
+
+def _key(value):
+    """A hashable stand-in for a macro argument: plain values as they are, objects by identity
+    (a list by its items' identities)."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return value
+    if cls is list or cls is tuple:
+        return tuple(map(id, value))
+    return id(value)
+
+
+class Fragments:
+    """``cached(macro, *args, **kwargs)`` in a template: the macro's output, rendered once per
+    build, page depth and arguments. The same quote entry, article card or article line shows
+    on many pages (a speaker's page and each of its topics' pages; a source page and a month
+    page), and a Jinja macro call costs far more than a dict lookup. Links in a fragment are
+    relative to the page, so the current link root is part of the key. Entries keep their
+    arguments alive, so the ``id`` of an argument object stays unique while it is a key.
+    Macros called this way must depend only on their arguments and the build's globals."""
+
+    def __init__(self, urls=None):
+        self.urls = urls
+        self.memo: dict = {}
+
+    def __call__(self, macro, *args, **kwargs):
+        if self.urls is None:
+            return macro(*args, **kwargs)
+        key = (macro, self.urls.root, *map(_key, args))
+        if kwargs:
+            key += tuple((k, _key(v)) for k, v in sorted(kwargs.items()))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = (macro(*args, **kwargs), macro, args, kwargs)
+        return hit[0]
+
+
 def environment(user_dir: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(user_dir)]),
@@ -64,7 +114,8 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
         auto_reload=False, cache_size=-1,
     )
     env.filters.update(isodate=isodate, longdate=longdate, monthname=monthname,
-                       atomdate=atomdate, jsonld=jsonld)
+                       atomdate=atomdate, jsonld=jsonld, by_article=by_article)
+    env.globals["cached"] = Fragments()     # the builder installs a memoising one per build
     return env
 
 

@@ -38,6 +38,10 @@ SCHEMA: dict[str, Any] = {
         "accent_dark": (str, "#ff7a8a"),
         "show_date_notes": (bool, True),
     },
+    "search": {
+        "enabled": (bool, True),
+        "shard_size": (int, 1000),      # articles per Pagefind run: its memory grows ≈ 200 KB a page
+    },
     "deploy": {
         "remote": (str, "origin"),
         "branch": (str, "gh-pages"),
@@ -74,6 +78,7 @@ class Config:
     feed_entries: int
     paths: dict[str, Path]
     theme: dict[str, Any]
+    search: dict[str, Any]
     deploy: dict[str, Any]
     source: Path | None = None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -143,5 +148,9 @@ def load_config(root: Path | str = ".", overrides: dict[str, Any] | None = None)
     except ConfigError as exc:
         exc.path, exc.line = (file, lines.get("base_url")) if file.exists() else (None, None)
         raise
+    if values["search"]["shard_size"] < 1:
+        raise ConfigError("search.shard_size must be at least 1", file if file.exists() else None,
+                          lines.get("search.shard_size") or lines.get("search"),
+                          "it is how many articles each search index shard holds, e.g. 1000")
     paths = {k: (root / v).resolve() for k, v in values.pop("paths").items()}
     return Config(root=root, paths=paths, source=file if file.exists() else None, raw=data, **values)

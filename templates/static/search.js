@@ -1,5 +1,6 @@
 // Search page: Pagefind's JS API behind an accessible, labelled form.
-// The index is built at build time under <base>/pagefind/; nothing is fetched from elsewhere.
+// The index is built at build time under <base>/pagefind/, one Pagefind bundle per shard
+// (pagefind/0/, pagefind/1/, …, listed in data-shards); nothing is fetched from elsewhere.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -12,8 +13,10 @@ try {
   // The data attributes may be page-relative: resolve them against the page, not this script.
   const bundle = new URL(form.dataset.bundle, document.baseURI);
   const base = new URL(form.dataset.base, document.baseURI);
-  pagefind = await import(new URL("pagefind.js", bundle).href);
+  const [first, ...others] = (form.dataset.shards || "0").split(" ");
+  pagefind = await import(new URL(`${first}/pagefind.js`, bundle).href);
   await pagefind.options({ baseUrl: base.pathname });
+  for (const shard of others) await pagefind.mergeIndex(new URL(`${shard}/`, bundle).href, { baseUrl: base.pathname });
   await pagefind.init();
 } catch (err) {
   status.textContent = "The search index is not available.";
