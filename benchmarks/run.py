@@ -164,9 +164,16 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
     def build(what):
         return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
 
+    def cold_nosearch_once():
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        return _check(measure.run(cmd + ["--no-search"], env=env, log=log), "digest build (cold, no search)", log)
+
     article = pick_article(root)
     original = article.read_bytes()
     try:
+        # Hugo's work (pages only), then the full build with the Pagefind index.
+        out["cold_nosearch"] = dict(measure.summarize(repeat(cold_nosearch_once, runs)), pages=count_pages(site))
         out["cold"] = dict(measure.summarize(repeat(cold_once, runs)), pages=count_pages(site))
         out["warm"] = measure.summarize([build("no-op") for _ in range(runs)])
         edits = []
@@ -175,7 +182,7 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
             edits.append(build("edit"))
         out["edit"] = dict(measure.summarize(edits), article=article.name)
     except RuntimeError as exc:
-        phase = next(p for p in ("cold", "warm", "edit") if p not in out)
+        phase = next(p for p in ("cold_nosearch", "cold", "warm", "edit") if p not in out)
         out[phase] = {"error": str(exc)[-1500:]}
         print(f"  digest {phase}: failed\n{exc}")
         return out

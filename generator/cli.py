@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="absolute site URL, e.g. https://user.github.io/repo/")
     b.add_argument("--out", help="output folder (default: site/)")
     b.add_argument("--no-ingest", action="store_true", help="build from content/ as it is")
+    b.add_argument("--no-search", action="store_true", help="no search index, page or box (search.enabled: false)")
 
     s = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
@@ -52,6 +53,8 @@ def _build(args) -> int:
     from generator.commands import build
 
     config = load_config(args.root, {"output": args.out, "base_url": args.base_url})
+    if args.no_search:
+        config.search["enabled"] = False
     return 0 if build.ingest_and_build(config, ingest_first=not args.no_ingest) else 1
 
 

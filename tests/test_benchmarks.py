@@ -108,12 +108,14 @@ def test_edit_changes_only_the_body_and_differs_per_run(out):
 
 
 def test_targets_report_pass_and_miss():
-    row = {"digest": {"cold": {"wall": 5.0, "peak_mib": 700.0},
+    row = {"digest": {"cold": {"wall": 5.0, "peak_mib": 700.0}, "cold_nosearch": {"wall": 4.0, "peak_mib": 300.0},
                       "warm": {"wall": 0.4}, "edit": {"wall": 0.25}},
            "hugo": {"wall": 8.0, "peak_mib": 650.0}, "pelican": {"wall": 80.0, "peak_mib": 200.0}}
     lines = report.targets(row)
-    assert "- PASS cold ≤ 1.0× Hugo: 0.62×" in lines
-    assert any(line.startswith("- MISS peak memory") for line in lines)
-    assert "- PASS ≥ 8× faster than Pelican: Pelican ÷ digest = 16.0×" in lines
+    assert "- PASS cold ≤ 1.0× Hugo (with search): 0.62×" in lines
+    assert "- PASS cold ≤ 1.0× Hugo (pages only): 0.50×" in lines
+    assert any(line.startswith("- MISS peak memory ≤ Hugo (with search)") for line in lines)
+    assert any(line.startswith("- PASS peak memory ≤ Hugo (pages only)") for line in lines)
+    assert "- PASS ≥ 8× faster than Pelican (with search): Pelican ÷ digest = 16.0×" in lines
     assert "- PASS no-op ≤ 0.1× cold: 0.080×" in lines
     assert "- MISS 1-article edit ≤ 100 ms: 250 ms" in lines

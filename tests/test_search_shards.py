@@ -121,3 +121,15 @@ def test_a_shard_size_below_one_is_refused_with_its_line(tmp_path):
         load_config(root)
     assert err.value.line == len((root / "digest.yaml").read_text().splitlines())
     assert "shard_size" in str(err.value)
+
+
+def test_the_no_search_flag_builds_pages_only(tmp_path):
+    import subprocess
+    import sys
+    root = copy_fixture(tmp_path / "project")
+    proc = subprocess.run([sys.executable, "-m", "generator", "-C", str(root), "build", "--no-ingest", "--no-search"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = root / "site"
+    assert (out / "index.html").is_file() and (out / "articles").is_dir()
+    assert not (out / "pagefind").exists() and not (out / "search").exists()
