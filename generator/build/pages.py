@@ -264,9 +264,16 @@ def key_quote(a: Article) -> Quote | None:
 
 
 def echoes_of(site: Site) -> Callable[[Quote], list[Quote]]:
+    memo: dict[tuple[int, str], list[Quote]] = {}    # a large group is filtered once per article
+
     def others(q: Quote) -> list[Quote]:
         gi = site.echoes.get(site.quote_key(q))
-        return [] if gi is None else [o for o in site.echo_groups[gi] if o.article != q.article]
+        if gi is None:
+            return []
+        key = (gi, q.article)
+        if key not in memo:
+            memo[key] = [o for o in site.echo_groups[gi] if o.article != q.article]
+        return memo[key]
     return others
 
 
