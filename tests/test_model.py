@@ -145,3 +145,29 @@ def test_broken_registry_yaml_has_a_line(content):
     (content / "topics.yaml").write_text("trade:\n  name: Trade\n  keywords: [a, b\n", encoding="utf-8")
     errors = _errors(content)
     assert errors[0].path.name == "topics.yaml" and errors[0].line and errors[0].line >= 3
+
+
+def test_echoes_and_related_are_reused_only_while_their_inputs_hold(site):
+    import dataclasses
+    from generator.model.load import index
+    arts = site.articles
+    memo: dict = {}
+    fresh = index(arts, site.speakers, site.topics, {}, memo)
+    assert memo["key"] and memo["related"] == fresh.related
+    reused = index(arts, site.speakers, site.topics, {}, memo)
+    assert reused.related == fresh.related
+    assert [[site.quote_key(q) for q in g] for g in reused.echo_groups] == \
+        [[site.quote_key(q) for q in g] for g in fresh.echo_groups]
+    # The reused groups hold this load's Quote objects, not copies.
+    assert all(q is reused.quote_index[site.quote_key(q)] for g in reused.echo_groups for q in g)
+    # A body edit keeps the key; a quote edit changes it and the groups are recomputed.
+    slug = next(s for s in arts if arts[s].quotes)
+    body_edit = {**arts, slug: dataclasses.replace(arts[slug], body=arts[slug].body + " More.")}
+    key = memo["key"]
+    index(body_edit, site.speakers, site.topics, {}, memo)
+    assert memo["key"] == key
+    quotes = (dataclasses.replace(arts[slug].quotes[0], text="An entirely different statement was made here today"),
+              *arts[slug].quotes[1:])
+    quote_edit = {**arts, slug: dataclasses.replace(arts[slug], quotes=quotes)}
+    index(quote_edit, site.speakers, site.topics, {}, memo)
+    assert memo["key"] != key

@@ -32,7 +32,8 @@ from generator.model.load import article_files
 from generator.model.store import ContentStore
 
 STATE = "build-state.pickle"
-PARSE_CACHE = "articles-cache.pickle"   # file -> (digest, registries digest, Article)
+PARSE_CACHE = "articles-cache.pickle"   # {"files": file -> (digest, registries digest, Article),
+                                        #  "index": echo groups and related (model.load.index)}
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
 
 # Per-process render state. Set in the parent before forking, so workers inherit the
@@ -139,6 +140,7 @@ class Builder:
         self.out = config.paths["output"].expanduser().resolve()
         self.cache_dir = config.paths["cache"]
         self.parse_cache: dict | None = None
+        self.index_memo: dict = {}
         self.state: dict | None = None
         self.store: ContentStore | None = None
         self.md = markdown()
@@ -169,9 +171,10 @@ class Builder:
         if self.parse_cache is None:
             try:
                 with open(self.cache_dir / PARSE_CACHE, "rb") as fh:
-                    self.parse_cache = pickle.load(fh)
-            except Exception:   # a missing or corrupt cache only costs time
-                self.parse_cache = {}
+                    saved = pickle.load(fh)
+                self.parse_cache, self.index_memo = saved["files"], saved["index"]
+            except Exception:   # a missing, old or corrupt cache only costs time
+                self.parse_cache, self.index_memo = {}, {}
         return self.parse_cache
 
     def _save(self, state: dict, parse_cache: bool) -> None:
@@ -183,7 +186,8 @@ class Builder:
         if parse_cache:
             tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
             with open(tmp, "wb") as fh:
-                pickle.dump(self.parse_cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"files": self.parse_cache, "index": self.index_memo}, fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.cache_dir / PARSE_CACHE)
 
     def _only_articles(self, changed) -> bool:
@@ -223,7 +227,7 @@ class Builder:
         fast = self._only_articles(changed) and bool(previous_files)
         cache = self._load_parse_cache()
         if self.store is None:
-            self.store = ContentStore(config.paths["content"], cache, self.workers)
+            self.store = ContentStore(config.paths["content"], cache, self.workers, self.index_memo)
         old = self.store.current
         snap = self.store.load(changed if old is not None else None)
         gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)

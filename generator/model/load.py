@@ -1,6 +1,7 @@
 """Load ``content/`` into a validated, indexed Site, reporting every error at once."""
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,8 +104,21 @@ def load_site(content_dir: Path | str, *, cache: ParseCache | None = None,
     return index(articles, speakers, topics, source_table)
 
 
-def index(articles: dict[str, Article], speakers: dict, topics: dict, source_table: dict) -> Site:
-    """Precompute every listing the pages need, so no page rescans the articles."""
+def index_digest(articles: dict[str, Article]) -> str:
+    """Digest of everything echoes and related articles are computed from: each article's
+    slug, date, speakers, mentions, topics, source and quotes (not its body or title)."""
+    keys = [(a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
+            for _, a in sorted(articles.items())]
+    return hashlib.sha1(repr(keys).encode()).hexdigest()
+
+
+def index(articles: dict[str, Article], speakers: dict, topics: dict, source_table: dict,
+          memo: dict | None = None) -> Site:
+    """Precompute every listing the pages need, so no page rescans the articles.
+
+    ``memo`` carries the two corpus-wide computations (echo groups, related articles)
+    between processes: when no article's index fields changed since they were stored,
+    as after a body edit, they are reused instead of recomputed."""
     order = sorted(articles, key=lambda s: articles[s].sort_key)
     by_speaker: dict[str, list[str]] = defaultdict(list)
     mentioned: dict[str, list[str]] = defaultdict(list)
@@ -137,23 +151,7 @@ def index(articles: dict[str, Article], speakers: dict, topics: dict, source_tab
 
     prev_next = {s: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
                  for i, s in enumerate(order)}
-    all_quotes = [q for s in order for q in articles[s].quotes]
-    groups = echoes.groups(all_quotes)
-    echo_of = {f"{q.article}#{q.id}": gi for gi, g in enumerate(groups) for q in g}
-
-    postings: dict[tuple[str, str], list[str]] = {}
-    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for kind, table in (("speaker", by_speaker), ("topic", by_topic)):
-        for key, slugs in table.items():
-            postings[(kind, key)] = slugs
-            for s in slugs:
-                members[s].append((kind, key))
-    for gi, g in enumerate(groups):
-        slugs = sorted({q.article for q in g}, key=lambda s: articles[s].sort_key)
-        postings[("echo", str(gi))] = slugs
-        for s in slugs:
-            members[s].append(("echo", str(gi)))
-
+    groups, rel = _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo)
     used = set(by_speaker) | set(mentioned)
     return Site(
         articles=articles,
@@ -163,8 +161,31 @@ def index(articles: dict[str, Article], speakers: dict, topics: dict, source_tab
         chronological=order, by_speaker=dict(by_speaker), mentioned_in=dict(mentioned),
         by_topic=dict(by_topic), by_source=dict(by_source), by_month=dict(sorted(by_month.items())),
         undated=undated, quotes_by_speaker=dict(q_by_speaker), quotes_by_topic=dict(q_by_topic),
-        quote_index=quote_index, prev_next=prev_next,
-        related=related(order, postings, members), echo_groups=groups, echoes=echo_of,
+        quote_index=quote_index, prev_next=prev_next, related=rel, echo_groups=groups,
+        echoes={f"{q.article}#{q.id}": gi for gi, g in enumerate(groups) for q in g},
     )
 
 
+def _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo: dict | None):
+    """Echo groups and related articles: reused from ``memo`` when its key still holds."""
+    key = index_digest(articles) if memo is not None else None
+    if memo is not None and memo.get("key") == key:
+        return [[quote_index[k] for k in g] for g in memo["groups"]], memo["related"]
+    groups = echoes.groups(q for s in order for q in articles[s].quotes)
+    postings: dict[tuple[str, str], list[str]] = {}
+    members: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for kind, table in (("speaker", by_speaker), ("topic", by_topic)):
+        for k, slugs in table.items():
+            postings[(kind, k)] = slugs
+            for s in slugs:
+                members[s].append((kind, k))
+    for gi, g in enumerate(groups):
+        slugs = sorted({q.article for q in g}, key=lambda s: articles[s].sort_key)
+        postings[("echo", str(gi))] = slugs
+        for s in slugs:
+            members[s].append(("echo", str(gi)))
+    rel = related(order, postings, members)
+    if memo is not None:
+        memo.clear()
+        memo.update(key=key, groups=[[f"{q.article}#{q.id}" for q in g] for g in groups], related=rel)
+    return groups, rel

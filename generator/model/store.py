@@ -44,9 +44,10 @@ class ContentStore:
     through the builder's cache folder: an unchanged file under unchanged registries is
     neither parsed nor validated again."""
 
-    def __init__(self, content_dir: Path, cache: dict, workers: int = 1):
+    def __init__(self, content_dir: Path, cache: dict, workers: int = 1, index_memo: dict | None = None):
         self.dir = Path(content_dir).resolve()
         self.cache = cache
+        self.index_memo = index_memo      # see model.load.index
         self.workers = workers
         self.current: Snapshot | None = None
 
@@ -102,7 +103,7 @@ class ContentStore:
         for stale in set(self.cache) - set(by_path):
             del self.cache[stale]
         _raise(errors)
-        return Snapshot(index(articles, speakers, topics, table), by_path, regs)
+        return Snapshot(index(articles, speakers, topics, table, self.index_memo), by_path, regs)
 
     def _update(self, prev: Snapshot, paths: list[str]) -> Snapshot:
         """Re-read ``paths`` only; everything else is the previous snapshot."""
@@ -147,7 +148,7 @@ class ContentStore:
             # Same indexes: keep them (and echoes and related), swap in the new articles.
             site = dataclasses.replace(prev.site, articles=articles, warnings=[])
             return Snapshot(site, by_path, prev.registries, diff, reindexed=False)
-        return Snapshot(index(articles, speakers, topics, table), by_path, prev.registries, diff)
+        return Snapshot(index(articles, speakers, topics, table, self.index_memo), by_path, prev.registries, diff)
 
 
 # What the loading workers need, set before forking (inherited, never pickled).
