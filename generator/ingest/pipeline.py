@@ -1,4 +1,8 @@
-"""Seeds in, content files out: decode → extract → analyse → write, one seed at a time.
+"""Seeds in, content files out: decode → prepare → analyse → write.
+
+``prepare`` (extraction, date, source, summary…) needs nothing but the seed and
+runs in worker processes; ``analyse`` (speakers, quotes, topics) reads and grows
+the speaker registry and runs in seed order in this process.
 
 One bad seed never stops the others, and a content file a person has edited is
 never overwritten (``force`` re-extracts it and keeps the edit as a backup).
@@ -16,11 +20,12 @@ from generator.errors import DigestError, SeedError
 from generator.fsutil import atomic_write, inside
 from generator.ingest import body as bodies
 from generator.ingest import clean, dates, meta
-from generator.ingest.analyze import analyze
+from generator.ingest import parallel
+from generator.ingest.analyze import Analysis, analyze
 from generator.ingest.decode import Decoded, decode_seed
 from generator.ingest.manifest import Manifest
 from generator.ingest.outlets import Outlets
-from generator.ingest.registry import Registry
+from generator.ingest.registry import Recorder, Registry
 from generator.ingest.slugs import slugify, unique
 from generator.ingest.topics import Taxonomy
 
@@ -78,42 +83,182 @@ def _fingerprint(paragraphs) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def draft(seed: str, decoded: Decoded, registry: Registry, taxonomy: Taxonomy,
-          outlets: Outlets) -> Draft:
-    """Pure transformation of one decoded seed into front matter and body."""
+@dataclass
+class Prepared:
+    """All one seed gives without the speaker registry: worked out once, in any process."""
+    seed: str
+    seed_sha: str
+    title: str
+    paragraphs: list[str]
+    date: str | None
+    date_note: str | None
+    source: str | None
+    credits: list[str]
+    dateline: str | None = None
+    summary: str | None = None
+    words: int = 0
+    fingerprint: str = ""
+    error: str = ""     # a step that once ran after the analysis failed: the seed fails, analysed first
+
+
+def prepare(path: Path, decoded: Decoded, outlets: Outlets) -> Prepared:
+    """The registry-free half of turning a seed into an article (pure)."""
     ex = clean.extract(decoded.text)
     paragraphs = list(ex.paragraphs)
     if not paragraphs:
-        raise SeedError("no article text found", seed,
+        raise SeedError("no article text found", path.name,
                         hint="check that the file holds the article itself, not just page chrome")
     title = ex.title or decoded.hints.get("title") or paragraphs[0][:90]
     found = dates.find_date(ex.header, paragraphs, decoded.hints.get("date"))
     source = meta.find_source(ex.header, paragraphs, ex.credits, outlets, decoded.text) \
         or (outlets.canonical(decoded.hints["source"]) or decoded.hints["source"]
             if decoded.hints.get("source") else None)
-    result = analyze(title, paragraphs, registry, taxonomy, source=source)
+    prep = Prepared(path.name, decoded.sha256, title, paragraphs, found.iso, found.note, source, list(ex.credits))
+    # What follows came after the analysis when one function did both; a failure
+    # here must still let the analysis learn this seed's speakers, as it did then.
+    try:
+        prep.dateline = meta.find_dateline(paragraphs)
+        prep.summary = meta.summarize(paragraphs, title)
+        prep.words = bodies.word_count(paragraphs)
+        prep.fingerprint = _fingerprint(paragraphs)
+    except Exception as exc:
+        prep.error = _failure(path, exc)
+    return prep
+
+
+def _failure(path: Path, exc: Exception) -> str:
+    """The message for one seed that could not be ingested."""
+    if isinstance(exc, DigestError):
+        return str(exc)
+    # a bug on one seed must not stop the others
+    return str(SeedError(f"could not be ingested ({type(exc).__name__}: {exc})", path,
+                         hint="please report this with the seed file"))
+
+
+def _prepare_or_fail(path: Path, decoded: Decoded, outlets: Outlets) -> Prepared | str:
+    """``prepare`` in a worker process: errors come back as their message (exceptions may not pickle)."""
+    try:
+        return prepare(path, decoded, outlets)
+    except Exception as exc:
+        return _failure(path, exc)
+
+
+@dataclass
+class Analysed:
+    """One prepared seed's analysis (or the message it failed with) and the registry answers it rests on."""
+    path: Path
+    prep: Prepared
+    result: Analysis | str
+    asked: Recorder
+
+    def stale(self, registry: Registry) -> bool:
+        """Could analysing it again against ``registry`` give another result?"""
+        return isinstance(self.result, str) or not self.asked.same_answers(registry)
+
+
+def analyse(path: Path, prep: Prepared, registry: Registry, taxonomy: Taxonomy) -> Analysed:
+    """The registry half: speakers, quotes, mentions, topics; learns new speakers."""
+    asked = Recorder(registry)
+    try:
+        result = analyze(prep.title, prep.paragraphs, asked, taxonomy, source=prep.source)
+    except Exception as exc:
+        result = _failure(path, exc)
+    return Analysed(path, prep, result, asked)
+
+
+def draft(prep: Prepared, result: Analysis) -> Draft:
+    """Front matter and body of one analysed seed."""
     fm = {
-        "seed": seed,
-        "seed_sha256": decoded.sha256,
-        "title": title,
+        "seed": prep.seed,
+        "seed_sha256": prep.seed_sha,
+        "title": prep.title,
         "slug": None,   # filled in once the slug is known
-        "date": found.iso,
-        "date_note": found.note,
-        "source": source,
-        "credits": list(ex.credits),
-        "dateline": meta.find_dateline(paragraphs),
+        "date": prep.date,
+        "date_note": prep.date_note,
+        "source": prep.source,
+        "credits": list(prep.credits),
+        "dateline": prep.dateline,
         "format": result.format,
         "interviewer": result.interviewer,
-        "summary": meta.summarize(paragraphs, title),
-        "words": bodies.word_count(paragraphs),
+        "summary": prep.summary,
+        "words": prep.words,
         "speakers": list(result.speakers),
         "quotes": [dict(q) for q in result.quotes],
         "mentions": list(result.mentions),
         "topics": list(result.topics),
         "topic_terms": {k: list(v) for k, v in result.topic_terms.items()},
     }
-    body = bodies.render_body(paragraphs, interview=result.format == "interview")
-    return Draft(seed, decoded.sha256, _fingerprint(paragraphs), title, fm, body)
+    body = bodies.render_body(prep.paragraphs, interview=result.format == "interview")
+    return Draft(prep.seed, prep.seed_sha, prep.fingerprint, prep.title, fm, body)
+
+
+def _draft_or_fail(a: Analysed) -> Draft | str:
+    """The draft, or the first failure in the order the steps once ran: analysis, the rest."""
+    if isinstance(a.result, str):
+        return a.result
+    if a.prep.error:
+        return a.prep.error
+    try:
+        return draft(a.prep, a.result)
+    except Exception as exc:
+        return _failure(a.path, exc)
+
+
+def drafts(decoded: list[tuple[Path, Decoded]], registry: Registry, taxonomy: Taxonomy,
+           outlets: Outlets, workers: int | None = None) -> list[tuple[Path, Draft | str]]:
+    """Each decoded seed's draft or failure message, in seed order."""
+    known = registry.fingerprint()
+    # Seeds are analysed in order (analysis learns speakers as it goes), each as soon
+    # as a worker process has prepared it.
+    done: list[Analysed | str] = []
+    prepared = parallel.ordered_map(lambda item: _prepare_or_fail(*item, outlets), decoded, workers)
+    for (path, _), prep in zip(decoded, prepared, strict=True):     # strict: runs the pool to its end
+        done.append(prep if isinstance(prep, str) else analyse(path, prep, registry, taxonomy))
+    if registry.fingerprint() != known:
+        # A second pass makes every article see the registry learned from all of them,
+        # so a re-run is byte-identical.
+        _second_pass(done, registry, taxonomy, workers)
+    return [(path, a if isinstance(a, str) else _draft_or_fail(a)) for (path, _), a in zip(decoded, done)]
+
+
+def _second_pass(done: list[Analysed | str], registry: Registry, taxonomy: Taxonomy,
+                 workers: int | None) -> None:
+    """Analyse again, in order, each article the registry would now tell something new
+    (``Recorder.same_answers``: the others would come out the same)."""
+    stale = [i for i, a in enumerate(done) if not isinstance(a, str) and a.stale(registry)]
+    start = _second_pass_in_workers(done, stale, registry, taxonomy, workers) \
+        if parallel.forks(len(stale), workers) else 0
+    for i in range(start, len(done)):
+        a = done[i]
+        if not isinstance(a, str) and a.stale(registry):
+            done[i] = analyse(a.path, a.prep, registry, taxonomy)
+
+
+def _second_pass_in_workers(done: list[Analysed | str], stale: list[int], registry: Registry,
+                            taxonomy: Taxonomy, workers: int | None) -> int:
+    """Re-analyse the stale articles in worker processes, against the registry as the
+    first pass left it: right while none of them learns anything. Returns where the
+    first that did learn something is (from there on only this process, which owns
+    the registry, may go on), or the end.
+
+    A worker takes its articles in order, so every result before that one was worked
+    out against the registry untouched."""
+    again = parallel.ordered_map(lambda i: _analyse_unchanged(done[i], registry, taxonomy), stale, workers)
+    try:
+        for i, result in zip(stale, again, strict=True):
+            if result is None:
+                return i
+            done[i].result = result        # its recorded answers are not asked about again
+    finally:
+        again.close()       # stops the workers when we return early
+    return len(done)
+
+
+def _analyse_unchanged(a: Analysed, registry: Registry, taxonomy: Taxonomy) -> Analysis | str | None:
+    """``a``'s analysis again, or None when making it changed the registry."""
+    version = registry.version
+    result = analyse(a.path, a.prep, registry, taxonomy).result
+    return None if registry.version != version else result
 
 
 def _backup_path(path: Path) -> Path:
@@ -124,7 +269,8 @@ def _backup_path(path: Path) -> Path:
 
 
 def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
-           log: Callable[[str], None] = lambda line: None) -> Report:
+           log: Callable[[str], None] = lambda line: None, workers: int | None = None) -> Report:
+    """``workers``: processes for the work of many seeds (default: one per CPU; 1: none but this one)."""
     report = Report()
     articles = content_dir / "articles"
     manifest = Manifest.load(content_dir)
@@ -154,28 +300,13 @@ def ingest(seeds_dir: Path, content_dir: Path, *, force: bool = False,
             log(f"warning: {path}: {w}")
         decoded.append((path, d))
 
-    # Analysis learns speakers into the registry as it goes; when it learned any,
-    # a second pass makes every article see the same registry, so a re-run is byte-identical.
-    for _pass in range(2):
-        known = registry.fingerprint()
-        drafts: list[tuple[Path, Draft | Exception]] = []
-        for path, d in decoded:
-            try:
-                drafts.append((path, draft(path.name, d, registry, taxonomy, outlets)))
-            except DigestError as exc:
-                drafts.append((path, exc))
-            except Exception as exc:  # a bug on one seed must not stop the others
-                drafts.append((path, SeedError(f"could not be ingested ({type(exc).__name__}: {exc})",
-                                               path, hint="please report this with the seed file")))
-        if registry.fingerprint() == known:
-            break
-
+    items = drafts(decoded, registry, taxonomy, outlets, workers)
     taken = {p.stem for p in articles.glob("*.md")} if articles.is_dir() else set()
-    own = {manifest.slug_for(p.name) for p, _ in drafts}
+    own = {manifest.slug_for(p.name) for p, _ in items}
     seen: dict[str, str] = {}
-    for path, item in drafts:
-        if isinstance(item, Exception):
-            report.outcomes.append(Outcome(path.name, "failed", message=str(item)))
+    for path, item in items:
+        if isinstance(item, str):
+            report.outcomes.append(Outcome(path.name, "failed", message=item))
             log(f"error: {item}")
             continue
         if item.fingerprint in seen:

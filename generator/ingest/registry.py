@@ -200,3 +200,60 @@ class Registry:
         self.version += 1
         e.aliases.append(alias)
         self._keys.setdefault(key, set()).add(slug)
+
+
+class Recorder:
+    """A registry as one article's analysis sees it: every call is passed on and
+    every answer noted, so a later pass can tell whether the article would now be
+    told anything different (and its analysis come out different).  Analysis must
+    reach the registry through these methods only: anything else fails here."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.answers: list[tuple] = []
+        self.added = False          # it registered someone: a re-run would find them instead
+
+    @property
+    def version(self) -> int:
+        return self.registry.version
+
+    def get(self, slug: str) -> Entry | None:
+        entry = self.registry.get(slug)
+        self.answers.append(("get", slug, _seen(entry)))
+        return entry
+
+    def lookup(self, text: str, kind: str | None = None) -> str | None:
+        slug = self.registry.lookup(text, kind)
+        self.answers.append(("lookup", text, kind, slug))
+        return slug
+
+    def lookup_surname(self, word: str) -> str | None:
+        slug = self.registry.lookup_surname(word)
+        self.answers.append(("lookup_surname", word, slug))
+        return slug
+
+    def add(self, name: str, **kw) -> str:
+        self.added = True
+        return self.registry.add(name, **kw)
+
+    def learn_alias(self, slug: str, alias: str) -> None:
+        self.registry.learn_alias(slug, alias)
+
+    def same_answers(self, registry: Registry) -> bool:
+        """Would ``registry`` answer every question the article asked as it was answered?
+
+        Then a re-analysis against it takes the same path to the same result, and its
+        learning changes nothing: the aliases it would learn are there already
+        (entries only grow).  An article that registered someone is never the same."""
+        if self.added:
+            return False
+        for op, *args, answer in self.answers:
+            now = _seen(registry.get(*args)) if op == "get" else getattr(registry, op)(*args)
+            if now != answer:
+                return False
+        return True
+
+
+def _seen(entry: Entry | None) -> tuple | None:
+    """What an analysis reads from an entry, as it was at the time."""
+    return None if entry is None else (entry.name, entry.kind, entry.role, tuple(entry.aliases))

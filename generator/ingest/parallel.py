@@ -1,0 +1,60 @@
+"""An ordered map over forked worker processes, for the registry-free part of ingest.
+
+The job may be a closure (over the decoded seeds, the outlets…): it is set before
+the workers are forked and inherited by them, never pickled.  Only indices go to
+the workers and only results come back, so a job must return picklable values and
+catch its own errors (one seed's failure is that seed's result).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+PARALLEL_MIN = 64       # below this many items starting workers costs more than it saves
+
+_job: Callable | None = None       # the running map's job, for the forked workers
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def _chunk(indices: range) -> list:
+    return [_job(i) for i in indices]
+
+
+def _processes(items: int, workers: int | None) -> int:
+    """How many worker processes ``items`` jobs are worth (0: do them in this one)."""
+    workers = default_workers() if workers is None else workers
+    n = min(workers, items // (PARALLEL_MIN // 2))
+    return n if n > 1 and "fork" in multiprocessing.get_all_start_methods() else 0
+
+
+def forks(items: int, workers: int | None = None) -> bool:
+    """Would ``ordered_map`` run ``items`` jobs in other processes?"""
+    return _processes(items, workers) > 0
+
+
+def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> Iterator[R]:
+    """``map(job, items)``, computed in forked processes when there are many items.
+
+    Results come in order and as soon as each is ready, so the caller can work on
+    the first ones while the workers compute the rest."""
+    global _job
+    n = _processes(len(items), workers)
+    if not n:
+        yield from map(job, items)
+        return
+    size = max(4, min(64, len(items) // (n * 8)))      # small chunks: the first results come early
+    chunks = [range(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    _job = lambda i: job(items[i])       # noqa: E731 (inherited by the forked workers)
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            for batch in pool.imap(_chunk, chunks):
+                yield from batch
+    finally:
+        _job = None
