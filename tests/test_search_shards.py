@@ -102,11 +102,13 @@ def test_an_edit_reindexes_its_own_shard_and_reuses_the_others(sharded):
 
 def test_search_can_be_turned_off(tmp_path):
     root = copy_fixture(tmp_path / "project")
+    out = load_config(root).paths["output"]
+    assert Builder(load_config(root), reporter=NullReporter()).build().search == "indexed"
+    assert (out / "pagefind").is_dir()
     with open(root / "digest.yaml", "a", encoding="utf-8") as fh:
         fh.write("search:\n  enabled: false\n")
     config = load_config(root)
     result = Builder(config, reporter=NullReporter()).build()
-    out = config.paths["output"]
     assert result.search == "skipped"
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     home = (out / "index.html").read_text(encoding="utf-8")

@@ -288,7 +288,9 @@ class Builder:
             owned = (set(previous_files) - gone) | set(fps)
         else:
             new_pages = {k: v for k, v in prev_pages.items() if k in fps}
-            owned = set(fps) | set(search.index_files(out)) if previous_files else set(fps)
+            # The search index stays ours unless search was turned off: then it goes too.
+            index = search.index_files(out) if previous_files and config.search["enabled"] else []
+            owned = set(fps) | set(index)
         written: list[str] = []
         try:
             self.reporter.stage("rendering")
