@@ -104,12 +104,14 @@ def load_site(content_dir: Path | str, *, cache: ParseCache | None = None,
     return index(articles, speakers, topics, source_table)
 
 
+def index_key(a: Article) -> tuple:
+    """What the site's indexes read from an article: equal keys mean equal indexes."""
+    return (a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
+
+
 def index_digest(articles: dict[str, Article]) -> str:
-    """Digest of everything echoes and related articles are computed from: each article's
-    slug, date, speakers, mentions, topics, source and quotes (not its body or title)."""
-    keys = [(a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
-            for _, a in sorted(articles.items())]
-    return hashlib.sha1(repr(keys).encode()).hexdigest()
+    """Digest of every article's index key: echoes and related articles depend on nothing else."""
+    return hashlib.sha1(repr([index_key(a) for _, a in sorted(articles.items())]).encode()).hexdigest()
 
 
 def index(articles: dict[str, Article], speakers: dict, topics: dict, source_table: dict,

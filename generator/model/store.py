@@ -17,15 +17,10 @@ from generator.errors import ContentError
 from generator.ingest.slugs import slugify
 from generator.model import registry
 from generator.model.articles import digest_bytes, front_matter_lines, parse_file, validate
-from generator.model.load import ARTICLES, ContentErrors, article_files, index
+from generator.model.load import ARTICLES, ContentErrors, article_files, index, index_key
 from generator.model.types import Article, Site
 
 REGISTRIES = ("speakers.yaml", "topics.yaml", "sources.yaml")
-
-
-def index_key(a: Article) -> tuple:
-    """What the site's indexes read from an article: equal keys mean equal indexes."""
-    return (a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
 
 
 @dataclass
