@@ -217,7 +217,8 @@ class Builder:
         if changed is None:
             signature = _signature(config, _input_files(config))
             if (state.get("signature") == signature and previous_files
-                    and not (search_index and state.get("search_stale"))
+                    and not (search_index and search.stale_shards(out, state.get("search_plan", {}),
+                                                                 state.get("search_shards", {})))
                     and all((out / f).is_file() for f in state.get("pages", {}))):
                 result.pages, result.noop, result.search = len(state["pages"]), True, "unchanged"
                 result.seconds = time.perf_counter() - t0
@@ -326,8 +327,7 @@ class Builder:
         if changed is not None and not changed and not written and not result.deleted:
             signature = state.get("signature")     # warm(): nothing changed, the no-op check still holds
         self.state = {"output": str(out), "version": __version__, "pages": new_pages, "signature": signature,
-                      "search_plan": want, "search_shards": have,
-                      "search_stale": bool(search.stale_shards(out, want, have))}
+                      "search_plan": want, "search_shards": have}
         self._save(self.state, parse_cache=not fast)
         result.pages = len(new_pages)
         result.rendered, result.written = len(todo), len(written)
@@ -365,7 +365,6 @@ class Builder:
         stale = search.stale_shards(self.out, want, have)
         if want and stale:
             state["search_shards"] = self._index(result, set(output.read_manifest(self.out)), want, stale, have)
-            state["search_stale"] = bool(search.stale_shards(self.out, want, state["search_shards"]))
             self._save(state, parse_cache=False)
         return result
 
