@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.ingest import clean, meta, parallel, pipeline
+from generator import parallel
+from generator.ingest import clean, meta, pipeline
 from generator.ingest.analyze import analyze
 from generator.ingest.decode import decode_seed
 from generator.ingest.outlets import Outlets

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from generator import frontmatter
+from generator import frontmatter, parallel
 from generator.errors import DigestError, SeedError
 from generator.fsutil import atomic_write, inside
 from generator.ingest import body as bodies
 from generator.ingest import clean, dates, meta
-from generator.ingest import parallel
 from generator.ingest.analyze import Analysis, analyze
 from generator.ingest.decode import Decoded, decode_seed
 from generator.ingest.manifest import Manifest

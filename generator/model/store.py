@@ -13,6 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator import parallel
 from generator.errors import ContentError
 from generator.ingest.slugs import slugify
 from generator.model import registry
@@ -174,23 +175,10 @@ def _load_one(path: Path) -> tuple:
     return name, digest, art, [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in errors]
 
 
-def _load_chunk(paths: list[Path]) -> list[tuple]:
-    return [_load_one(p) for p in paths]
-
-
 def _load_all(paths: list[Path], workers: int):
     """Read, parse and validate files, in forked processes when there are many: YAML and
     validation are most of a cold load."""
-    import multiprocessing
-    n = min(workers, len(paths) // (PARALLEL_MIN // 2))
-    if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(_load_one, paths)
-        return
-    size = max(16, min(256, len(paths) // (n * 8)))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    with multiprocessing.get_context("fork").Pool(n) as pool:
-        for batch in pool.imap(_load_chunk, chunks):
-            yield from batch
+    return parallel.ordered_map(_load_one, paths, workers, min_items=PARALLEL_MIN, max_chunk=256)
 
 
 def _duplicate(art: Article, first: Path) -> ContentError:

@@ -1,4 +1,4 @@
-"""An ordered map over forked worker processes, for the registry-free part of ingest.
+"""An ordered map over forked worker processes: ingest's registry-free work, loading content.
 
 The job may be a closure (over the decoded seeds, the outlets…): it is set before
 the workers are forked and inherited by them, never pickled.  Only indices go to
@@ -14,7 +14,7 @@ from typing import Callable, Iterator, Sequence, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-PARALLEL_MIN = 64       # below this many items starting workers costs more than it saves
+PARALLEL_MIN = 64       # default: below this many items starting workers costs more than it saves
 
 _job: Callable | None = None       # the running map's job, for the forked workers
 
@@ -27,29 +27,32 @@ def _chunk(indices: range) -> list:
     return [_job(i) for i in indices]
 
 
-def _processes(items: int, workers: int | None) -> int:
+def _processes(items: int, workers: int | None, min_items: int | None) -> int:
     """How many worker processes ``items`` jobs are worth (0: do them in this one)."""
     workers = default_workers() if workers is None else workers
-    n = min(workers, items // (PARALLEL_MIN // 2))
+    n = min(workers, items // ((min_items or PARALLEL_MIN) // 2))
     return n if n > 1 and "fork" in multiprocessing.get_all_start_methods() else 0
 
 
-def forks(items: int, workers: int | None = None) -> bool:
+def forks(items: int, workers: int | None = None, min_items: int | None = None) -> bool:
     """Would ``ordered_map`` run ``items`` jobs in other processes?"""
-    return _processes(items, workers) > 0
+    return _processes(items, workers, min_items) > 0
 
 
-def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> Iterator[R]:
-    """``map(job, items)``, computed in forked processes when there are many items.
+def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None,
+                min_items: int | None = None, max_chunk: int = 64) -> Iterator[R]:
+    """``map(job, items)``, computed in forked processes when there are at least
+    ``min_items`` (default ``PARALLEL_MIN``) items per worker pair.
 
     Results come in order and as soon as each is ready, so the caller can work on
-    the first ones while the workers compute the rest."""
+    the first ones while the workers compute the rest. ``max_chunk`` trades that
+    (small chunks: the first results come early) against fewer round trips."""
     global _job
-    n = _processes(len(items), workers)
+    n = _processes(len(items), workers, min_items)
     if not n:
         yield from map(job, items)
         return
-    size = max(4, min(64, len(items) // (n * 8)))      # small chunks: the first results come early
+    size = max(4, min(max_chunk, len(items) // (n * 8)))
     chunks = [range(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _job = lambda i: job(items[i])       # noqa: E731 (inherited by the forked workers)
     try:
