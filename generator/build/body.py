@@ -105,20 +105,26 @@ def _wordch(c: str) -> bool:
     return c.isalnum() or c in "_-"
 
 
-def _matches(text: str, needles: dict[str, tuple[str, bool]]):
-    """Non-overlapping whole-word matches, leftmost first, the longest at a position."""
+def _matches(body_html: str, needles: dict[str, tuple[str, bool]]):
+    """Whole-word matches in text runs outside links, non-overlapping, leftmost first and the
+    longest at a position: (start, end, slug, is_name). Needles hold no '<', so a match never
+    spans a tag; one whose nearest '<' before it is unclosed is inside a tag and dropped."""
     found = []
+    n = len(body_html)
     for needle, (slug, is_name) in needles.items():
-        i = text.find(needle)
+        i = body_html.find(needle)
         while i != -1:
             j = i + len(needle)
-            if (i == 0 or not _wordch(text[i - 1])) and (j == len(text) or not _wordch(text[j])):
+            if (i == 0 or not _wordch(body_html[i - 1])) and (j == n or not _wordch(body_html[j])):
                 found.append((i, -len(needle), j, slug, is_name))
-            i = text.find(needle, i + 1)
+            i = body_html.find(needle, i + 1)
     found.sort()
     end = 0
     for i, _, j, slug, is_name in found:
         if i >= end:
+            lt = body_html.rfind("<", 0, i)
+            if lt != -1 and body_html.rfind(">", lt, i) == -1:
+                continue            # inside a tag
             end = j
             yield i, j, slug, is_name
 
@@ -134,30 +140,36 @@ def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Calla
                 needles.setdefault(_escape(n), (slug, k == 0))
     if not needles:
         return body_html
-    parts = _TAG.split(body_html)
-    in_link = 0
-    chosen: dict[str, tuple[int, int, int, bool]] = {}     # slug -> (part, start, end, by name)
-    waiting = len({slug for slug, _ in needles.values()})  # people not yet linked by full name
-    for p, part in enumerate(parts):
-        if not waiting:
-            break       # later text can only hold later mentions
-        if p % 2:  # a tag
-            if part.startswith("<a ") or part == "<a>":
-                in_link += 1
-            elif part == "</a>":
-                in_link = max(0, in_link - 1)
+    links = _link_spans(body_html) if "<a" in body_html else []
+    chosen: dict[str, tuple[int, int, bool]] = {}     # slug -> (start, end, by name)
+    for i, j, slug, is_name in _matches(body_html, needles):
+        if links and any(a <= i < b for a, b in links):
             continue
-        if in_link or not part:
-            continue
-        for i, j, slug, is_name in _matches(part, needles):
-            have = chosen.get(slug)
-            if have is None or (is_name and not have[3]):
-                chosen[slug] = (p, i, j, is_name)
-                waiting -= is_name
-    for slug, (p, i, j, _) in sorted(chosen.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
-        part = parts[p]
-        parts[p] = f'{part[:i]}<a class="person" href="{href(slug)}">{part[i:j]}</a>{part[j:]}'
-    return "".join(parts)
+        have = chosen.get(slug)
+        if have is None or (is_name and not have[2]):
+            chosen[slug] = (i, j, is_name)
+    out = body_html
+    for slug, (i, j, _) in sorted(chosen.items(), key=lambda kv: -kv[1][0]):
+        out = f'{out[:i]}<a class="person" href="{href(slug)}">{out[i:j]}</a>{out[j:]}'
+    return out
+
+
+def _link_spans(body_html: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each outermost <a …>…</a> of the html."""
+    spans, depth, start = [], 0, 0
+    for m in _TAG.finditer(body_html):
+        tag = m.group()
+        if tag.startswith("<a ") or tag == "<a>":
+            if depth == 0:
+                start = m.end()
+            depth += 1
+        elif tag == "</a>" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, m.start()))
+    if depth:
+        spans.append((start, len(body_html)))
+    return spans
 
 
 def render_article_body(md: MarkdownIt, article, speakers: dict, href: Callable[[str], str]) -> tuple[str, set[str]]:

@@ -8,10 +8,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import types
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+from jinja2.runtime import Context
+from jinja2.utils import _PassArg
 from jinja2 import meta as jmeta
 from markupsafe import Markup
 
@@ -105,6 +108,46 @@ class Fragments:
         return hit[0]
 
 
+_FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType)
+
+
+class FastCallContext(Context):
+    """Jinja's context with a quicker ``call``. Every ``{{ f(x) }}`` in a template goes
+    through ``Context.call``, which asks each time whether ``f`` wants the context or
+    environment passed (three ``hasattr`` lookups): about 2 µs a call, two million calls in
+    a 10,000-article build. The answer belongs to the function (or the class of a callable
+    object), so it is looked up once; anything that does want an argument, or whose
+    answer cannot be cached, takes Jinja's own path."""
+
+    _plain: dict = {}       # function or class -> True when Jinja passes it nothing
+
+    def call(__self, __obj, *args, **kwargs):
+        cls = __obj.__class__
+        if cls is types.MethodType:
+            key = __obj.__func__
+        elif cls in _FUNCTIONS:
+            key = __obj
+        elif "jinja_pass_arg" in getattr(__obj, "__dict__", ()):
+            return super().call(__obj, *args, **kwargs)
+        else:
+            key = cls
+        plain = __self._plain.get(key)
+        if plain is None:
+            call = getattr(__obj, "__call__", None)
+            plain = __self._plain[key] = (_PassArg.from_obj(__obj) is None
+                                          and (call is None or _PassArg.from_obj(call) is None))
+        if not plain:
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+
 def environment(user_dir: Path | None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(user_dir)]),
@@ -113,6 +156,7 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         auto_reload=False, cache_size=-1,
     )
+    env.context_class = FastCallContext
     env.filters.update(isodate=isodate, longdate=longdate, monthname=monthname,
                        atomdate=atomdate, jsonld=jsonld, by_article=by_article)
     env.globals["cached"] = Fragments()     # the builder installs a memoising one per build
