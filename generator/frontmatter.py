@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from generator.errors import ContentError
-from generator.yamlutil import Loader, syntax_error
+from generator.yamlutil import safe_load, syntax_error
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
 
@@ -55,7 +55,7 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
                            "add a line '---' after the YAML block")
     block = text[first.end():end.start()]
     try:
-        meta = yaml.load(block, Loader=Loader)
+        meta = safe_load(block)
     except yaml.YAMLError as exc:
         # the block starts with the newline that ends the opening fence, on file line 1
         raise syntax_error(exc, path, what="invalid YAML in front matter") from None

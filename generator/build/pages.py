@@ -264,16 +264,31 @@ def key_quote(a: Article) -> Quote | None:
 
 
 def echoes_of(site: Site) -> Callable[[Quote], list[Quote]]:
-    memo: dict[tuple[int, str], list[Quote]] = {}    # a large group is filtered once per article
+    """The quotes echoing ``q`` from other articles, in group order. A group can hold
+    hundreds of quotes; each article's share is cut out by slicing around its positions."""
+    memo: dict[tuple[int, str], list[Quote]] = {}
+    positions: dict[int, dict[str, list[int]]] = {}
 
     def others(q: Quote) -> list[Quote]:
         gi = site.echoes.get(site.quote_key(q))
         if gi is None:
             return []
         key = (gi, q.article)
-        if key not in memo:
-            memo[key] = [o for o in site.echo_groups[gi] if o.article != q.article]
-        return memo[key]
+        hit = memo.get(key)
+        if hit is None:
+            group = site.echo_groups[gi]
+            where = positions.get(gi)
+            if where is None:
+                where = positions[gi] = {}
+                for i, o in enumerate(group):
+                    where.setdefault(o.article, []).append(i)
+            hit, last = [], 0
+            for i in where[q.article]:
+                hit += group[last:i]
+                last = i + 1
+            hit += group[last:]
+            memo[key] = hit
+        return hit
     return others
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from generator.errors import ContentError
 from generator.model.types import Source, Speaker, Topic
-from generator.yamlutil import Loader, key_lines, syntax_error
+from generator.yamlutil import key_lines, safe_load, syntax_error
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -26,7 +26,7 @@ def read_yaml_mapping(path: Path, errors: list[ContentError]) -> tuple[dict, dic
         return {}, {}
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.load(text, Loader=Loader)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         errors.append(syntax_error(exc, path))
         return {}, {}

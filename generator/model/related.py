@@ -7,7 +7,6 @@ number of articles while favouring the follow-ups a reader wants.
 """
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 
@@ -23,20 +22,30 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
     rank = {slug: i for i, slug in enumerate(order)}
     position = {key: {s: i for i, s in enumerate(slugs)} for key, slugs in postings.items()
                 if len(slugs) > 2 * WINDOW + 1}
+    weight = {key: round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
+              for key, slugs in postings.items() if len(slugs) >= 2}
     out: dict[str, list[str]] = {}
     for slug in order:
-        scores: dict[str, int] = defaultdict(int)
+        scores: dict[str, int] = {}
+        get = scores.get
         for key in memberships.get(slug, ()):
-            slugs = postings[key]
-            if len(slugs) < 2:
+            w = weight.get(key)
+            if w is None:
                 continue
-            weight = round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
+            slugs = postings[key]
             if key in position:
                 i = position[key][slug]
                 slugs = slugs[max(0, i - WINDOW): i + WINDOW + 1]
             for other in slugs:
-                if other != slug:
-                    scores[other] += weight
+                scores[other] = get(other, 0) + w
+        scores.pop(slug, None)
+        if not scores:
+            out[slug] = []
+            continue
+        # Rank (score, nearness in time, slug) only among those scoring at least the
+        # limit-th best score: a handful, not the hundreds of candidates.
+        cut = sorted(scores.values(), reverse=True)[:limit][-1]
         me = rank[slug]
-        out[slug] = heapq.nsmallest(limit, scores, key=lambda o: (-scores[o], abs(rank[o] - me), o))
+        best = sorted((-sc, abs(rank[o] - me), o) for o, sc in scores.items() if sc >= cut)
+        out[slug] = [o for _, _, o in best[:limit]]
     return out

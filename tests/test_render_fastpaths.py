@@ -1,0 +1,294 @@
+"""The build's fast paths give exactly what the plain way gives.
+
+Each fast path (YAML values built in one walk, Jinja calls and escapes without the
+per-call questions, person links found with one search per spelling, echo lists cut by
+slicing, related articles ranked among the few that can win) is checked against the
+straightforward version on hand-picked edge cases and on seeded random inputs."""
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections import defaultdict
+
+import jinja2
+import pytest
+import yaml
+from markupsafe import Markup, escape
+
+from generator.build.body import _TAG, _escape, _wordch, link_people
+from generator.build.pages import echoes_of
+from generator.build.templates import _escape as fast_escape
+from generator.build.templates import environment
+from generator.model import related as rel
+from generator.model.types import Quote
+from generator.yamlutil import Loader, safe_load
+
+# --- YAML ---------------------------------------------------------------------------------
+
+EDGE_DOCS = [
+    "a: yes\nb: no\nc: on\nd: Off\ne: y\nf: n\ng: TRUE\nh: false\n",
+    "d: 2011-12-06\nt: 2009-09-18T16:49\nu: 2009-09-18 16:49:00\nz: 2001-12-14t21:59:43.10-05:00\n",
+    "o: 010\nx: 0x1F\nu: 1_000\ns: 1:20\nb: 0b101\nq: 0o17\nf: 1e3\ng: .inf\nn: -.NaN\nm: 3.0\np: +12\n",
+    "n: ~\nm: null\nk: Null\ne:\nq: ''\nr: \"\"\n",
+    "q: 'it''s'\nr: \"tab\\tx \\u00e9\"\nlong: >\n  folded\n  text\nlit: |\n  keep\n  lines\n",
+    "dup: 1\ndup: 2\n", "- 1\n- [a, {b: c, 'd': [yes, 'no', \"on\"]}]\n- {}\n- []\n",
+    "null: 1\nyes: 2\n3: three\n1.5: x\n2011-01-01: d\n", "k: 'été – “quoted”'\nplain: été\n",
+    "multi: this is\n  a plain scalar\n  over lines\n", "# only a comment\n", "", "---\n", "just a string",
+    "a: 12:30\nb: 190:20:30\nc: -1_2\nd: 0.\ne: .5\nf: 1.2e+3\n", "- - - deep\n    - x\n",
+    # fall back to the full loader: tags, merges, aliases, odd keys, errors
+    "a: !!str 12\nb: !!int '7'\n", "<<: {a: 1}\nb: 2\n", "a: &x [1, 2]\nb: *x\n", "? [a, b]\n: c\n",
+    "k: =\n", "= : v\n", "a: [1, 2\n", "a: b: c\n", "- x\n y: z\n", "a: 'open\n", "a: 1\n---\nb: 2\n",
+    "\tx: 1\n", "a: @x\n",
+]
+
+
+def _load(text):
+    try:
+        return "ok", yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as exc:
+        return "error", str(exc)
+
+
+def _fast(text):
+    try:
+        return "ok", safe_load(text)
+    except yaml.YAMLError as exc:
+        return "error", str(exc)
+
+
+def _same(a, b) -> bool:
+    # repr too: True == 1 and 1.0 == 1, but YAML typing must match exactly
+    return a == b and repr(a) == repr(b)
+
+
+@pytest.mark.parametrize("text", EDGE_DOCS)
+def test_safe_load_types_and_fails_exactly_like_safeloader(text):
+    assert _same(_fast(text), _load(text))
+
+
+WORDS = ["yes", "No", "on", "OFF", "y", "null", "~", "", "0", "010", "0x1f", "0b11", "0o7", "1_000", "-5", "+5",
+         "3.14", "1e3", ".inf", "-.Inf", ".nan", "1:30", "2011-12-06", "2011-12-06 10:00", "2011-12-06T10:00:00Z",
+         "true", "False", "word", "two words", "é", "a-b", "q-1a2b3c4d", "-", "x:y", "#no", "'quoted'", '"dq"',
+         "some: colon", "[x]", "{y}", "a, b", "=", "<<", "@", "`", "%", "&a", "*b", "!c", "|", ">"]
+
+
+def _random_doc(rng: random.Random, depth: int = 0) -> str:
+    lines = []
+    for i in range(rng.randint(1, 6)):
+        key = rng.choice(WORDS[:30] + ["title", "date", "words", f"k{i}"])
+        kind = rng.random()
+        if kind < 0.6 or depth > 1:
+            lines.append(f"{key}: {rng.choice(WORDS)}")
+        elif kind < 0.8:
+            lines.append(f"{key}:")
+            lines += [f"- {rng.choice(WORDS)}" for _ in range(rng.randint(0, 3))]
+        else:
+            lines.append(f"{key}: [{', '.join(rng.choice(WORDS[:33]) for _ in range(rng.randint(0, 3)))}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_safe_load_matches_safeloader_on_random_documents():
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = _random_doc(rng)
+        assert _same(_fast(text), _load(text)), text
+
+
+def test_safe_load_matches_safeloader_on_what_ingest_writes():
+    from generator.frontmatter import dump_yaml
+    rng = random.Random(11)
+    for _ in range(300):
+        data = {"title": rng.choice(WORDS), "date": rng.choice([None, "2011-12-06", "2009-09-18T16:49"]),
+                "words": rng.randint(0, 5000), "partial": rng.choice([True, False]),
+                "quotes": [{"id": f"q-{rng.getrandbits(32):08x}", "text": " ".join(rng.sample(WORDS, 4))}
+                           for _ in range(rng.randint(0, 4))],
+                "speakers": rng.sample(WORDS, 3), "note": "line one\nline two"}
+        text = dump_yaml(data)
+        assert _same(safe_load(text), yaml.load(text, Loader=Loader))
+
+
+# --- Jinja: escapes and calls ----------------------------------------------------------------
+
+class Html:
+    def __html__(self):
+        return "<b>safe</b>"
+
+
+class SubMarkup(Markup):
+    pass
+
+
+@pytest.mark.parametrize("value", ["", "plain", "<a href='x'>&amp;\"</a>", Markup("<i>kept</i>"),
+                                   SubMarkup("<s>"), 12, 1.5, None, True, Html(), ["<x>"]])
+def test_the_fast_escape_equals_markupsafe(value):
+    out = fast_escape(value)
+    assert out == escape(value) and type(out) is type(escape(value))
+
+
+def test_calls_from_templates_still_pass_context_and_environment_where_asked():
+    env = environment(None)
+
+    @jinja2.pass_context
+    def who(ctx, suffix):
+        return ctx["name"] + suffix
+
+    @jinja2.pass_environment
+    def env_kind(e):
+        return type(e).__name__
+
+    class Shout:
+        def __call__(self, text):
+            return text.upper()
+
+    def boom():
+        raise StopIteration
+
+    tpl = env.from_string("{% for i in [1] %}{{ who('!') }}{% endfor %} {{ env_kind() }} {{ shout('a') }}"
+                          " {{ plain(2) }} [{{ boom() is undefined }}] {% macro m(x, y=3) %}{{ x }}{{ y }}"
+                          "{% endmacro %}{{ m(1) }}{{ m(1, y=4) }}{{ m(x=5) }}")
+    out = tpl.render(name="Ann", who=who, env_kind=env_kind, shout=Shout(), plain=lambda n: n * 2, boom=boom)
+    assert out == "Ann! Environment A 4 [True] 131453"
+    # the answer is cached per function: asking again with the same function changes nothing
+    assert tpl.render(name="Bo", who=who, env_kind=env_kind, shout=Shout(), plain=str, boom=boom) \
+        .startswith("Bo! Environment A 2")
+
+
+def test_a_callable_object_marked_to_take_the_context_gets_it():
+    env = environment(None)
+
+    class Greeter:
+        @jinja2.pass_context
+        def __call__(self, ctx):
+            return "hi " + ctx["name"]
+
+    g = Greeter()
+    assert env.from_string("{{ g() }}").render(g=g, name="Cy") == "hi Cy"
+
+
+# --- person links -------------------------------------------------------------------------------
+
+def _link_people_reference(body_html, people, href):
+    """The straightforward version: split at tags and search every text run for every spelling."""
+    needles = {}
+    for slug, names in people:
+        for k, n in enumerate(names):
+            if len(n) >= 3:
+                needles.setdefault(_escape(n), (slug, k == 0))
+    if not needles:
+        return body_html
+    parts = _TAG.split(body_html)
+    in_link, chosen = 0, {}
+    for p, part in enumerate(parts):
+        if p % 2:
+            if part.startswith("<a ") or part == "<a>":
+                in_link += 1
+            elif part == "</a>":
+                in_link = max(0, in_link - 1)
+            continue
+        if in_link or not part:
+            continue
+        found = []
+        for needle, (slug, is_name) in needles.items():
+            i = part.find(needle)
+            while i != -1:
+                j = i + len(needle)
+                if (i == 0 or not _wordch(part[i - 1])) and (j == len(part) or not _wordch(part[j])):
+                    found.append((i, -len(needle), j, slug, is_name))
+                i = part.find(needle, i + 1)
+        end = 0
+        for i, _, j, slug, is_name in sorted(found):
+            if i >= end:
+                end = j
+                have = chosen.get(slug)
+                if have is None or (is_name and not have[3]):
+                    chosen[slug] = (p, i, j, is_name)
+    for slug, (p, i, j, _) in sorted(chosen.items(), key=lambda kv: (kv[1][0], -kv[1][1])):
+        part = parts[p]
+        parts[p] = f'{part[:i]}<a class="person" href="{href(slug)}">{part[i:j]}</a>{part[j:]}'
+    return "".join(parts)
+
+
+PEOPLE = [("ann-lee", ["Ann Lee", "Lee"]), ("bo-ek", ["Bo Ek", "Ek", "Bo"]), ("lee-corp", ["Lee Corp"]),
+          ("o-neil", ["Sam O'Neil", "O'Neil"])]
+PIECES = ["Ann Lee", "Lee", "Lee Corp", "Bo Ek", "Ek", "Bo", "Sam O'Neil", "O'Neil", "Leeds", "Bob", "-Lee",
+          "Lee-", " ", " said ", ", ", ". ", "<p>", "</p>", "<em>", "</em>", '<a href="x">', "</a>",
+          '<span class="q" id="q-1" data-speaker="Lee">', "</span>", "<a>", "&amp;", "Ann\nLee"]
+
+
+def test_person_links_match_the_straightforward_search_on_random_bodies():
+    rng = random.Random(3)
+    for _ in range(4000):
+        html = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14)))
+        people = rng.sample(PEOPLE, rng.randint(1, len(PEOPLE)))
+        assert link_people(html, people, lambda s: f"../../speakers/{s}/") == \
+            _link_people_reference(html, people, lambda s: f"../../speakers/{s}/"), html
+
+
+# --- echoes and related articles --------------------------------------------------------------
+
+class _Site:
+    def __init__(self, groups):
+        self.echo_groups = groups
+        self.echoes = {f"{q.article}#{q.id}": gi for gi, g in enumerate(groups) for q in g}
+
+    @staticmethod
+    def quote_key(q):
+        return f"{q.article}#{q.id}"
+
+
+def test_echo_lists_equal_the_group_minus_the_quote_s_own_article():
+    rng = random.Random(5)
+    for _ in range(200):
+        groups, n = [], 0
+        for _g in range(rng.randint(1, 4)):
+            group = []
+            for _q in range(rng.randint(2, 12)):
+                n += 1
+                group.append(Quote(id=f"q-{n:08x}", speaker="s", text="t", partial=False,
+                                   article=f"a{rng.randint(1, 6)}", position=0, topics=()))
+            groups.append(group)
+        others = echoes_of(_Site(groups))
+        for g in groups:
+            for q in g:
+                assert others(q) == [o for o in g if o.article != q.article]
+                assert others(q) is others(q)       # once per group and article
+
+
+def _related_reference(order, postings, memberships, limit=rel.LIMIT):
+    rank = {slug: i for i, slug in enumerate(order)}
+    position = {key: {s: i for i, s in enumerate(slugs)} for key, slugs in postings.items()
+                if len(slugs) > 2 * rel.WINDOW + 1}
+    out = {}
+    for slug in order:
+        scores = defaultdict(int)
+        for key in memberships.get(slug, ()):
+            slugs = postings[key]
+            if len(slugs) < 2:
+                continue
+            weight = round(rel.SCALE * rel.WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
+            if key in position:
+                i = position[key][slug]
+                slugs = slugs[max(0, i - rel.WINDOW): i + rel.WINDOW + 1]
+            for other in slugs:
+                if other != slug:
+                    scores[other] += weight
+        me = rank[slug]
+        out[slug] = heapq.nsmallest(limit, scores, key=lambda o: (-scores[o], abs(rank[o] - me), o))
+    return out
+
+
+def test_related_articles_equal_a_full_ranking_of_every_candidate():
+    rng = random.Random(9)
+    for _ in range(30):
+        order = [f"a{i:03d}" for i in range(rng.randint(1, 120))]
+        postings = {}
+        for kind, count in (("speaker", 15), ("topic", 4), ("echo", 6)):
+            for k in range(count):
+                members = sorted(rng.sample(order, rng.randint(1, len(order))), key=order.index)
+                postings[(kind, str(k))] = members
+        memberships = defaultdict(list)
+        for key, slugs in postings.items():
+            for s in slugs:
+                memberships[s].append(key)
+        assert rel.related(order, postings, memberships) == _related_reference(order, postings, memberships)
