@@ -63,13 +63,22 @@ def _ws(text: str) -> str:
     return " ".join(text.split())
 
 
+def topic_needles(topics: tuple[str, ...], terms: dict[str, tuple[str, ...]],
+                  registry: dict[str, Topic]) -> list[tuple[str, tuple[str, ...]]]:
+    """Each topic with the casefolded terms that put a statement under it: the article's own
+    trigger terms, the topic's keywords and its name."""
+    return [(t, tuple(term.casefold() for term in (*terms.get(t, ()), *registry[t].keywords, registry[t].name)
+                      if term))
+            for t in topics]
+
+
 def quote_topics(text: str, topics: tuple[str, ...], terms: dict[str, tuple[str, ...]],
-                 registry: dict[str, Topic]) -> tuple[str, ...]:
-    """Topics a statement is about: those whose terms occur in it, else the article's lead topic."""
+                 registry: dict[str, Topic], needles: list | None = None) -> tuple[str, ...]:
+    """Topics a statement is about: those whose terms occur in it, else the article's lead topic.
+    ``needles``: ``topic_needles(topics, terms, registry)``, computed once per article."""
     folded = text.casefold()
-    hits = tuple(t for t in topics
-                 if any(term and term.casefold() in folded
-                        for term in (*terms.get(t, ()), *registry[t].keywords, registry[t].name)))
+    hits = tuple(t for t, words in (needles or topic_needles(topics, terms, registry))
+                 if any(w in folded for w in words))
     return hits or topics[:1]
 
 
@@ -169,7 +178,7 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
         chk.error("quotes", "quotes must be a list", "write each quote as `- {id: q-…, speaker: …, text: …}`")
         raw_quotes = []
     seen_ids: set[str] = set()
-    plain = _ws(body)
+    needles = topic_needles(tps, terms, topics)
     for i, q in enumerate(raw_quotes):
         key = f"quotes[{i}]"
         if not isinstance(q, dict):
@@ -193,12 +202,9 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
                       (f"did you mean {near[0]!r}? " if near else "")
                       + "add it to content/speakers.yaml or fix the slug")
             continue
-        if _ws(text) not in plain:
-            # Not fatal: the quote is still listed, only its in-body highlight is lost.
-            pass
         quotes.append(Quote(id=qid, speaker=who, text=_ws(text), partial=bool(q.get("partial")),
                             article=slug if isinstance(slug, str) else "", position=len(quotes),
-                            topics=quote_topics(text, tps, terms, topics)))
+                            topics=quote_topics(text, tps, terms, topics, needles)))
     # A quoted speaker is a speaker even if the list forgot them.
     spk = spk + tuple(dict.fromkeys(q.speaker for q in quotes if q.speaker not in spk))
 
