@@ -61,3 +61,44 @@ def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None =
                 yield from batch
     finally:
         _job = None
+
+
+_ahead: Callable | None = None      # the running Ahead's job, for its forked worker
+
+
+def _ahead_chunk(items: list) -> list:
+    return [_ahead(x) for x in items]
+
+
+class Ahead:
+    """``map(job, items)`` started in one forked process while this one does something
+    else (a serial step that leaves the other core idle). ``take()`` returns the results
+    finished by then, in order, and stops the rest: the caller does those itself. For
+    work worth doing early but never worth waiting for."""
+
+    def __init__(self, job: Callable[[T], R], items: Sequence[T], chunk: int = 128):
+        global _ahead
+        _ahead = job
+        self._pool = multiprocessing.get_context("fork").Pool(1)
+        self._results = self._pool.imap(_ahead_chunk, [items[i:i + chunk] for i in range(0, len(items), chunk)])
+
+    @staticmethod
+    def worthwhile(items: int, workers: int | None = None, min_items: int = 512) -> bool:
+        return (items >= min_items and (default_workers() if workers is None else workers) > 1
+                and "fork" in multiprocessing.get_all_start_methods())
+
+    def take(self) -> list[R]:
+        global _ahead
+        done: list = []
+        try:
+            while True:
+                done.extend(self._results.next(timeout=0))
+        except StopIteration:
+            pass
+        except Exception:       # not finished, or failed: whatever is left is done by the caller
+            pass
+        finally:
+            self._pool.terminate()
+            self._pool.join()
+            _ahead = None
+        return done

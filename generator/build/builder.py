@@ -17,10 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from generator import __version__
+from generator import __version__, parallel
 from generator.errors import ContentError, DigestError
 from generator.build import output, search
-from generator.build.body import markdown
+from generator.build.body import markdown, render_article_body
 from generator.build.depends import affected, _echo_partners as _partners
 from generator.build.pages import Contexts, Digests, Page, article_of, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
 from generator.build.urls import output_file
@@ -84,6 +84,14 @@ def _render(page: Page) -> tuple[str, str, str, int, bool]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return out, _R["fps"][out], sha, len(data), True
+
+
+# What the article-body process needs, set before it is forked.
+_B: dict = {}
+
+
+def _body_of(slug: str) -> tuple[str, tuple[str, set[str]]]:
+    return slug, render_article_body(_B["md"], _B["articles"][slug], _B["speakers"], _B["href"])
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
@@ -230,11 +238,26 @@ class Builder:
         if self.store is None:
             self.store = ContentStore(config.paths["content"], cache, self.workers, self.index_memo)
         old = self.store.current
-        snap = self.store.load(changed if old is not None else None)
-        gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)
-        site = snap.site
         urls = Urls(config.base_path, config.base_url)
         prev_pages: dict[str, list] = state.get("pages", {}) if previous_files else {}
+        ahead: list[parallel.Ahead] = []
+
+        def bodies_ahead(articles, speakers):
+            # A first build renders every article body. Bodies need no corpus-wide index, so
+            # one process renders them while this one computes the indexes and the plan.
+            if not prev_pages and parallel.Ahead.worthwhile(len(articles), self.workers):
+                _B.update(articles=articles, speakers=speakers, md=self.md,
+                          href=Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker)
+                ahead.append(parallel.Ahead(_body_of, sorted(articles)))
+
+        try:
+            snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
+        except BaseException:
+            for a in ahead:
+                a.take()
+            raise
+        gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)
+        site = snap.site
 
         if fast:
             env, static, static_digests, tdig = self._templates
@@ -270,10 +293,15 @@ class Builder:
         todo = [p for p in pages
                 if prev_pages.get(p.out, [None])[0] != fps[p.out]
                 or (check_disk and not (out / p.out).is_file())]
+        # Listing pages first, the many small article pages last: the slowest pages (a
+        # source's listing, the repeated quotes) never start while the other worker idles.
+        todo.sort(key=lambda p: p.kind == "article")
 
         for name in sorted({p.template for p in todo if p.template}):
             env.get_template(name)     # compile once, before forking
-        contexts = Contexts(site, config, urls, self.md)
+        bodies = dict(ahead[0].take()) if ahead else {}
+        _B.clear()
+        contexts = Contexts(site, config, urls, self.md, bodies)
         env.globals.update(site=site, url=urls, config=config, key_quote=key_quote, echoes_of=echoes_of(site))
         env.globals["echo_id"] = echo_id(site)
         env.globals["cached"] = Fragments(urls)     # per build: fragments hold this build's links

@@ -325,8 +325,9 @@ def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) 
 class Contexts:
     """Builds the template context of a page from the model. One instance per process."""
 
-    def __init__(self, site: Site, config, urls: Urls, md):
+    def __init__(self, site: Site, config, urls: Urls, md, bodies: dict | None = None):
         self.site, self.config, self.urls, self.md = site, config, urls, md
+        self.bodies = bodies or {}      # slug -> render_article_body(...), rendered ahead
 
     def __call__(self, page: Page) -> dict:
         return getattr(self, page.kind)(page)
@@ -341,7 +342,8 @@ class Contexts:
 
     def article(self, page):
         site, a, urls = self.site, self.site.articles[page.key], self.urls
-        body, placed = render_article_body(self.md, a, site.speakers, urls.speaker)
+        ahead = self.bodies.get(a.slug)
+        body, placed = ahead or render_article_body(self.md, a, site.speakers, urls.speaker)
         prev, nxt = site.prev_next[a.slug]
         counts = Counter(q.speaker for q in a.quotes)
         ld = {

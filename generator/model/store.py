@@ -57,9 +57,12 @@ class ContentStore:
         sources = registry.load_sources(self.dir / "sources.yaml", errors)
         return speakers, topics, sources, digest_bytes(data)
 
-    def load(self, changed: set[Path] | None = None) -> Snapshot:
+    def load(self, changed: set[Path] | None = None, *, on_loaded=None) -> Snapshot:
         """A snapshot of the content; ``changed``: the only files that may differ from the
-        adopted snapshot (None: any file may). Raises ContentErrors."""
+        adopted snapshot (None: any file may). Raises ContentErrors.
+
+        ``on_loaded(articles, speakers)``: called when every article of a full load is read
+        and valid, before the corpus-wide indexes are computed."""
         prev = self.current
         names = None if changed is None else {str(Path(p).resolve()) for p in changed}
         articles_dir = str(self.dir / ARTICLES)
@@ -99,6 +102,8 @@ class ContentStore:
         for stale in set(self.cache) - set(by_path):
             del self.cache[stale]
         _raise(errors)
+        if on_loaded is not None:
+            on_loaded(articles, speakers)
         return Snapshot(index(articles, speakers, topics, table, self.index_memo), by_path, regs)
 
     def _update(self, prev: Snapshot, paths: list[str]) -> Snapshot:

@@ -1,0 +1,97 @@
+"""A build spread over processes writes the same site as a build in one process.
+
+With several workers a first build reads the content in forked workers, renders the
+article bodies in one more process while this one computes the indexes
+(``parallel.Ahead``), then renders the pages in forked workers."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.build import builder
+from generator.config import load_config
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.append(str(BENCH))
+
+import corpus  # noqa: E402
+
+N = 600     # enough for every pool: loading (256), bodies ahead (512), rendering
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+class _Patient(parallel.Ahead):
+    """Takes every result (production takes what is ready): the bodies rendered ahead are
+    then certainly the ones the pages show."""
+    taken: list = []
+
+    def take(self):
+        done = []
+        try:
+            while True:
+                done.extend(self._results.next(timeout=60))
+        except StopIteration:
+            pass
+        finally:
+            self._pool.terminate()
+            self._pool.join()
+        _Patient.taken.append(len(done))
+        return done
+
+
+@pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
+def test_forked_build_with_bodies_rendered_ahead_equals_one_process(tmp_path, monkeypatch):
+    corpus.write_corpus(N, tmp_path / "bench")
+    root = tmp_path / "bench" / "digest"
+    trees = {}
+    monkeypatch.setattr(builder.parallel, "Ahead", _Patient)
+    for workers in (1, 2):
+        config = load_config(str(root))
+        config.paths["output"] = tmp_path / f"site-{workers}"
+        config.paths["cache"] = tmp_path / f"cache-{workers}"
+        builder.Builder(config, workers=workers).build(search_index=False)
+        trees[workers] = _tree(config.paths["output"])
+    assert _Patient.taken == [N]            # only the forked build rendered bodies ahead, all of them
+    assert len(trees[1]) > N and trees[1] == trees[2]
+
+
+def test_ahead_returns_finished_results_in_order(tmp_path):
+    def job(n):
+        (tmp_path / str(n)).touch()
+        return n * n
+    ahead = parallel.Ahead(job, list(range(10)), chunk=3)
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 10 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)         # the last chunk's result on its way back
+    assert ahead.take() == [n * n for n in range(10)]
+
+
+def test_ahead_stops_what_is_unfinished_and_swallows_failures():
+    def slow(n):
+        if n == 4:
+            time.sleep(30)
+        return n
+
+    ahead = parallel.Ahead(slow, list(range(8)), chunk=2)
+    time.sleep(0.5)
+    start = time.monotonic()
+    got = ahead.take()
+    assert time.monotonic() - start < 5         # never waits for the slow chunk
+    assert got == list(range(len(got))) and len(got) <= 4
+
+    def fails(n):
+        if n == 2:
+            raise ValueError("no")
+        return n
+
+    ahead = parallel.Ahead(fails, list(range(6)), chunk=2)
+    time.sleep(0.5)
+    assert ahead.take() == [0, 1]
