@@ -292,3 +292,30 @@ def test_related_articles_equal_a_full_ranking_of_every_candidate():
             for s in slugs:
                 memberships[s].append(key)
         assert rel.related(order, postings, memberships) == _related_reference(order, postings, memberships)
+
+
+def test_the_call_cache_holds_no_strings_and_stays_bounded():
+    from generator.build.templates import FastCallContext
+    env = environment(None)
+    FastCallContext._plain.clear()
+    tpl = env.from_string("{% for t in texts %}{{ t.upper() }}{{ f(t) }}{% endfor %}")
+    texts = [f"text {i}" for i in range(50)]
+    assert tpl.render(texts=texts, f=len) == "".join(f"{t.upper()}{len(t)}" for t in texts)
+    assert not FastCallContext._plain      # built-ins (str methods, len) are never remembered
+    for i in range(FastCallContext.PLAIN_MAX + 10):     # a closure per build, as serve makes them
+        env.from_string("{{ g() }}").render(g=lambda i=i: i)
+    assert len(FastCallContext._plain) <= FastCallContext.PLAIN_MAX
+
+
+def test_cached_fragments_come_from_imported_macros_so_they_are_reused(project):
+    """A macro defined in the page template itself is a new object on every page: cached()
+    would then never hit and would keep each page's context alive."""
+    from generator.build import Builder, NullReporter
+    from generator.config import load_config
+    builder = Builder(load_config(project), reporter=NullReporter())
+    result = builder.build(search_index=False)
+    memo = builder._templates[0].globals["cached"].memo
+    macros = {key[0] for key in memo}
+    assert result.rendered > 30 and memo
+    assert len(macros) <= 12, sorted(m.name for m in macros)
+    assert {m.name for m in macros} >= {"site_header", "site_footer", "article_line"}
