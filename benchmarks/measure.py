@@ -2,9 +2,14 @@
 
 CPU time and the largest single-process RSS come from ``os.wait4`` (exact, and
 they include the child's own reaped children). Multi-process builds also need
-the *sum* over the process tree, so a sampler thread reads the proportional set
-size (PSS: shared copy-on-write pages counted once) of every descendant every
+the *sum* over the process tree, so a sampler thread can read the proportional
+set size (PSS: shared copy-on-write pages counted once) of every descendant every
 ``interval`` seconds; short spikes between samples can be missed.
+
+Sampling is not free: reading ``smaps_rollup`` walks each process's page tables,
+and ten times a second it made a 10,000-article build a third slower. So a timed
+run samples nothing (``interval=None``) and the tree's memory comes from one more
+run made for that alone (``summarize(timed, memory=…)``).
 """
 from __future__ import annotations
 
@@ -75,8 +80,9 @@ def tree_kib(root: int) -> int:
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
-        log: Path | None = None, interval: float = 0.1) -> Sample:
-    """Run ``cmd`` to completion; output goes to ``log`` (or is discarded)."""
+        log: Path | None = None, interval: float | None = None) -> Sample:
+    """Run ``cmd`` to completion; output goes to ``log`` (or is discarded). With an
+    ``interval`` the process tree's PSS is sampled (slowing the run down)."""
     out = open(log, "ab") if log else subprocess.DEVNULL
     load1 = os.getloadavg()[0]
     try:
@@ -90,11 +96,13 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
                 peak[0] = max(peak[0], tree_kib(proc.pid))
 
         thread = threading.Thread(target=sample, daemon=True)
-        thread.start()
+        if interval:
+            thread.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         done.set()
-        thread.join()
+        if interval:
+            thread.join()
         proc.returncode = os.waitstatus_to_exitcode(status)   # keep Popen from waiting again
     finally:
         if log:
@@ -104,14 +112,19 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
                   returncode=proc.returncode, load1=load1)
 
 
-def summarize(samples: list[Sample]) -> dict:
-    """Medians of time, maxima of memory, and every run for the record."""
-    return {
+def summarize(samples: list[Sample], memory: Sample | None = None) -> dict:
+    """Medians of time, maxima of memory, and every run for the record. ``memory``: a
+    run that sampled the process tree (its time is not counted)."""
+    every = samples + ([memory] if memory else [])
+    out = {
         "wall": median(s.wall for s in samples),
         "wall_min": min(s.wall for s in samples),   # least disturbed by other load
         "cpu": median(s.cpu for s in samples),
-        "peak_mib": max(s.peak_mib for s in samples),
-        "maxrss_mib": max(s.maxrss_mib for s in samples),
-        "tree_mib": max(s.tree_mib for s in samples),
+        "peak_mib": max(s.peak_mib for s in every),
+        "maxrss_mib": max(s.maxrss_mib for s in every),
+        "tree_mib": max(s.tree_mib for s in every),
         "runs": [asdict(s) for s in samples],
     }
+    if memory:
+        out["memory_run"] = asdict(memory)
+    return out

@@ -107,12 +107,23 @@ def ensure_seeds(work: Path, n: int) -> Path:
 BUDGET = [30.0]   # seconds; set from --budget
 
 
+SAMPLE = 0.1      # seconds between memory samples in a memory run
+
+
 def repeat(once, runs: int) -> list[measure.Sample]:
-    """Up to ``runs`` samples of ``once()``; a build slower than the budget runs once."""
+    """Up to ``runs`` timed samples of ``once()``; a build slower than the budget runs once."""
     samples = [once()]
     while len(samples) < runs and samples[0].wall < BUDGET[0]:
         samples.append(once())
     return samples
+
+
+def timed_and_memory(once, runs: int) -> dict:
+    """``repeat`` (no sampling), then one more run of ``once(interval)`` that samples the
+    process tree's memory: for builds that fork workers. Single-process peers need no
+    memory run: ``os.wait4``'s maximum RSS is exact for them."""
+    timed = repeat(lambda: once(None), runs)
+    return measure.summarize(timed, memory=once(SAMPLE))
 
 def bench_hugo(root: Path, runs: int, log: Path) -> dict:
     binary = hugo_binary()
@@ -156,25 +167,26 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
     site, cache = root / "site", root / ".digest-cache"
     out: dict = {}
 
-    def cold_once():
+    def cold_once(interval=None):
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        return _check(measure.run(cmd, env=env, log=log), "digest build (cold)", log)
+        return _check(measure.run(cmd, env=env, log=log, interval=interval), "digest build (cold)", log)
 
     def build(what):
         return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
 
-    def cold_nosearch_once():
+    def cold_nosearch_once(interval=None):
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        return _check(measure.run(cmd + ["--no-search"], env=env, log=log), "digest build (cold, no search)", log)
+        return _check(measure.run(cmd + ["--no-search"], env=env, log=log, interval=interval),
+                      "digest build (cold, no search)", log)
 
     article = pick_article(root)
     original = article.read_bytes()
     try:
         # Hugo's work (pages only), then the full build with the Pagefind index.
-        out["cold_nosearch"] = dict(measure.summarize(repeat(cold_nosearch_once, runs)), pages=count_pages(site))
-        out["cold"] = dict(measure.summarize(repeat(cold_once, runs)), pages=count_pages(site))
+        out["cold_nosearch"] = dict(timed_and_memory(cold_nosearch_once, runs), pages=count_pages(site))
+        out["cold"] = dict(timed_and_memory(cold_once, runs), pages=count_pages(site))
         out["warm"] = measure.summarize([build("no-op") for _ in range(runs)])
         edits = []
         for i in range(runs):
@@ -210,14 +222,16 @@ def bench_inprocess(root: Path, article: Path, runs: int, env: dict, log: Path) 
 def bench_ingest(seeds: Path, runs: int, log: Path) -> dict:
     n = sum(1 for _ in seeds.glob("*.txt"))
     project = seeds.parent / f"ingest-{n}"
-    samples = []
-    for _ in range(runs):
+    cmd = [sys.executable, "-m", "generator", "-C", str(project), "ingest",
+           "--seeds", str(seeds), "--content", str(project / "content")]
+
+    def once(interval=None):
         shutil.rmtree(project, ignore_errors=True)
         project.mkdir(parents=True)
-        cmd = [sys.executable, "-m", "generator", "-C", str(project), "ingest",
-               "--seeds", str(seeds), "--content", str(project / "content")]
-        samples.append(_check(measure.run(cmd, env=_env(), log=log), "digest ingest", log))
-    result = measure.summarize(samples)
+        return _check(measure.run(cmd, env=_env(), log=log, interval=interval), "digest ingest", log)
+
+    timed = [once() for _ in range(runs)]
+    result = measure.summarize(timed, memory=once(SAMPLE))
     written = sum(1 for _ in (project / "content" / "articles").glob("*.md"))
     if not written:
         raise RuntimeError(f"digest ingest wrote no articles; see {log}")
