@@ -110,6 +110,14 @@ BUDGET = [30.0]   # seconds; set from --budget
 SAMPLE = 0.1      # seconds between memory samples in a memory run
 
 
+def clear(*paths: Path) -> None:
+    """Delete a previous run's output, then flush the file system: the next timed run
+    should not pay for writing back (and discarding) the last one's half gigabyte."""
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+    os.sync()
+
+
 def repeat(once, runs: int) -> list[measure.Sample]:
     """Up to ``runs`` timed samples of ``once()``; a build slower than the budget runs once."""
     samples = [once()]
@@ -129,9 +137,7 @@ def bench_hugo(root: Path, runs: int, log: Path) -> dict:
     binary = hugo_binary()
 
     def once():
-        for junk in ("public", "resources", ".hugo_build.lock"):
-            p = root / junk
-            shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+        clear(*(root / junk for junk in ("public", "resources", ".hugo_build.lock")))
         return _check(measure.run([binary, "--quiet", "--source", str(root)], log=log), "hugo", log)
 
     samples = repeat(once, runs)
@@ -142,8 +148,7 @@ def bench_pelican(root: Path, runs: int, log: Path) -> dict:
     cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
 
     def once():
-        shutil.rmtree(root / "output", ignore_errors=True)
-        shutil.rmtree(root / "cache", ignore_errors=True)
+        clear(root / "output", root / "cache")
         return _check(measure.run(cmd, cwd=root, log=log), "pelican", log)
 
     samples = repeat(once, runs)
@@ -168,16 +173,14 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
     out: dict = {}
 
     def cold_once(interval=None):
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        clear(site, cache)
         return _check(measure.run(cmd, env=env, log=log, interval=interval), "digest build (cold)", log)
 
     def build(what):
         return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
 
     def cold_nosearch_once(interval=None):
-        shutil.rmtree(site, ignore_errors=True)
-        shutil.rmtree(cache, ignore_errors=True)
+        clear(site, cache)
         return _check(measure.run(cmd + ["--no-search"], env=env, log=log, interval=interval),
                       "digest build (cold, no search)", log)
 
@@ -226,7 +229,7 @@ def bench_ingest(seeds: Path, runs: int, log: Path) -> dict:
            "--seeds", str(seeds), "--content", str(project / "content")]
 
     def once(interval=None):
-        shutil.rmtree(project, ignore_errors=True)
+        clear(project)
         project.mkdir(parents=True)
         return _check(measure.run(cmd, env=_env(), log=log, interval=interval), "digest ingest", log)
 
