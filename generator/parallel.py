@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -63,24 +64,49 @@ def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None =
         _job = None
 
 
-_ahead: Callable | None = None      # the running Ahead's job, for its forked worker
-
-
-def _ahead_chunk(items: list) -> list:
-    return [_ahead(x) for x in items]
+def _ahead_run(job, items: Sequence, chunk: int, conn, stop) -> None:
+    """The forked process of an Ahead: chunk after chunk until done or told to stop."""
+    try:
+        for i in range(0, len(items), chunk):
+            if stop.is_set():
+                break
+            conn.send([job(x) for x in items[i:i + chunk]])
+    except Exception:       # a failing job ends the work ahead; the caller does the rest
+        pass
+    finally:
+        conn.close()
 
 
 class Ahead:
     """``map(job, items)`` started in one forked process while this one does something
     else (a serial step that leaves the other core idle). ``take()`` returns the results
     finished by then, in order, and stops the rest: the caller does those itself. For
-    work worth doing early but never worth waiting for."""
+    work worth doing early but never worth waiting for.
+
+    A thread here receives the results as they come, so the pipe never fills; ``take()``
+    asks the process to stop after its current chunk and never kills it mid-message."""
+
+    WAIT = 10.0     # seconds take() waits for the chunk in progress before giving up on it
 
     def __init__(self, job: Callable[[T], R], items: Sequence[T], chunk: int = 128):
-        global _ahead
-        _ahead = job
-        self._pool = multiprocessing.get_context("fork").Pool(1)
-        self._results = self._pool.imap(_ahead_chunk, [items[i:i + chunk] for i in range(0, len(items), chunk)])
+        ctx = multiprocessing.get_context("fork")
+        self._stop = ctx.Event()
+        self._done: list = []
+        receiver, sender = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_ahead_run, args=(job, items, chunk, sender, self._stop), daemon=True)
+        self._process.start()
+        sender.close()                  # the process holds the only writing end: its exit is EOF here
+        self._reader = threading.Thread(target=self._receive, args=(receiver,), daemon=True)
+        self._reader.start()
+
+    def _receive(self, receiver) -> None:
+        try:
+            while True:
+                self._done.extend(receiver.recv())
+        except (EOFError, OSError):
+            pass
+        finally:
+            receiver.close()
 
     @staticmethod
     def worthwhile(items: int, workers: int | None = None, min_items: int = 512) -> bool:
@@ -88,17 +114,10 @@ class Ahead:
                 and "fork" in multiprocessing.get_all_start_methods())
 
     def take(self) -> list[R]:
-        global _ahead
-        done: list = []
-        try:
-            while True:
-                done.extend(self._results.next(timeout=0))
-        except StopIteration:
-            pass
-        except Exception:       # not finished, or failed: whatever is left is done by the caller
-            pass
-        finally:
-            self._pool.terminate()
-            self._pool.join()
-            _ahead = None
-        return done
+        self._stop.set()
+        self._reader.join(self.WAIT)
+        if self._reader.is_alive():     # a chunk that will not finish: stop waiting for it
+            self._process.kill()
+            self._reader.join()
+        self._process.join()
+        return self._done

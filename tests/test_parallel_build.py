@@ -33,17 +33,10 @@ class _Patient(parallel.Ahead):
     taken: list = []
 
     def take(self):
-        done = []
-        try:
-            while True:
-                done.extend(self._results.next(timeout=60))
-        except StopIteration:
-            pass
-        finally:
-            self._pool.terminate()
-            self._pool.join()
-        _Patient.taken.append(len(done))
-        return done
+        self._reader.join(60)           # no stop request: every chunk comes in
+        self._process.join()
+        _Patient.taken.append(len(self._done))
+        return self._done
 
 
 @pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
@@ -74,7 +67,9 @@ def test_ahead_returns_finished_results_in_order(tmp_path):
     assert ahead.take() == [n * n for n in range(10)]
 
 
-def test_ahead_stops_what_is_unfinished_and_swallows_failures():
+def test_ahead_stops_what_is_unfinished_and_swallows_failures(monkeypatch):
+    monkeypatch.setattr(parallel.Ahead, "WAIT", 0.5)
+
     def slow(n):
         if n == 4:
             time.sleep(30)
@@ -84,7 +79,7 @@ def test_ahead_stops_what_is_unfinished_and_swallows_failures():
     time.sleep(0.5)
     start = time.monotonic()
     got = ahead.take()
-    assert time.monotonic() - start < 5         # never waits for the slow chunk
+    assert time.monotonic() - start < 5         # waits WAIT for the slow chunk, then stops it
     assert got == list(range(len(got))) and len(got) <= 4
 
     def fails(n):
@@ -95,3 +90,24 @@ def test_ahead_stops_what_is_unfinished_and_swallows_failures():
     ahead = parallel.Ahead(fails, list(range(6)), chunk=2)
     time.sleep(0.5)
     assert ahead.take() == [0, 1]
+
+
+STRESS = """
+import random, time
+from generator import parallel
+rng = random.Random(1)
+for _ in range(40):
+    ahead = parallel.Ahead(lambda n: "x" * 20000, list(range(3000)), chunk=64)
+    time.sleep(rng.random() * 0.05)
+    got = ahead.take()
+    assert got == ["x" * 20000] * len(got)
+print("ok")
+"""
+
+
+def test_taking_at_any_moment_never_hangs():
+    """Stopping the process while it sends a large result must not deadlock (a killed
+    multiprocessing.Pool worker could leave Pool.terminate() waiting forever)."""
+    import subprocess
+    out = subprocess.run([sys.executable, "-c", STRESS], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
