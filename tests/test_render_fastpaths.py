@@ -16,7 +16,7 @@ import pytest
 import yaml
 from markupsafe import Markup, escape
 
-from generator.build.body import _TAG, _escape, _wordch, link_people
+from generator.build.body import _TAG, _wordch, link_people, spelling_needles
 from generator.build.pages import echoes_of
 from generator.build.templates import _escape as fast_escape
 from generator.build.templates import environment
@@ -170,11 +170,7 @@ def test_a_callable_object_marked_to_take_the_context_gets_it():
 
 def _link_people_reference(body_html, people, href):
     """The straightforward version: split at tags and search every text run for every spelling."""
-    needles = {}
-    for slug, names in people:
-        for k, n in enumerate(names):
-            if len(n) >= 3:
-                needles.setdefault(_escape(n), (slug, k == 0))
+    needles = spelling_needles(people)
     if not needles:
         return body_html
     parts = _TAG.split(body_html)

@@ -129,15 +129,22 @@ def _matches(body_html: str, needles: dict[str, tuple[str, bool]]):
             yield i, j, slug, is_name
 
 
-def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Callable[[str], str]) -> str:
-    """Link one mention of each person outside existing links: the first mention by full name
-    (the first spelling), else the first by another spelling. At any position the longest
-    spelling wins, so "Dmitry Medvedev" is linked whole, never just "Medvedev"."""
+def spelling_needles(people: list[tuple[str, list[str]]]) -> dict[str, tuple[str, bool]]:
+    """Escaped spelling -> (slug, is the full name), for spellings of 3+ characters; the
+    first person listed keeps a spelling two share."""
     needles: dict[str, tuple[str, bool]] = {}
     for slug, names in people:
         for k, n in enumerate(names):
             if len(n) >= 3:
                 needles.setdefault(_escape(n), (slug, k == 0))
+    return needles
+
+
+def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Callable[[str], str]) -> str:
+    """Link one mention of each person outside existing links: the first mention by full name
+    (the first spelling), else the first by another spelling. At any position the longest
+    spelling wins, so "Dmitry Medvedev" is linked whole, never just "Medvedev"."""
+    needles = spelling_needles(people)
     if not needles:
         return body_html
     links = _link_spans(body_html) if "<a" in body_html else []
