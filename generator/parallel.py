@@ -1,4 +1,5 @@
-"""An ordered map over forked worker processes: ingest's registry-free work, loading content.
+"""Work in forked processes: an ordered map (ingest's registry-free work, loading content)
+and ``Ahead`` (article bodies rendered while the build computes its indexes).
 
 The job may be a closure (over the decoded seeds, the outlets…): it is set before
 the workers are forked and inherited by them, never pickled.  Only indices go to

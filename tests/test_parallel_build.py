@@ -55,6 +55,21 @@ def test_forked_build_with_bodies_rendered_ahead_equals_one_process(tmp_path, mo
     assert len(trees[1]) > N and trees[1] == trees[2]
 
 
+@pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
+def test_a_build_failing_after_loading_stops_the_work_ahead(tmp_path):
+    import multiprocessing
+
+    from generator.errors import ContentError
+    corpus.write_corpus(N, tmp_path / "bench")
+    root = tmp_path / "bench" / "digest"
+    (root / "templates").mkdir()
+    (root / "templates" / "article.html").write_text("{% if %}broken\n")
+    b = builder.Builder(load_config(str(root)), workers=2)
+    with pytest.raises(ContentError, match="template syntax error"):
+        b.build(search_index=False)
+    assert b._ahead == [] and not multiprocessing.active_children()
+
+
 def test_ahead_returns_finished_results_in_order(tmp_path):
     def job(n):
         (tmp_path / str(n)).touch()

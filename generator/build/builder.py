@@ -86,14 +86,6 @@ def _render(page: Page) -> tuple[str, str, str, int, bool]:
     return out, _R["fps"][out], sha, len(data), True
 
 
-# What the article-body process needs, set before it is forked.
-_B: dict = {}
-
-
-def _body_of(slug: str) -> tuple[str, tuple[str, set[str]]]:
-    return slug, render_article_body(_B["md"], _B["articles"][slug], _B["speakers"], _B["href"])
-
-
 def _render_chunk(indices: list[int]) -> list[tuple]:
     pages = _R["todo"]
     try:
@@ -155,6 +147,7 @@ class Builder:
         self._cards: dict = {}          # slug -> (Article, card digest), across builds
         self._aux: dict = {}
         self._templates = None          # (env, static files, static digests, template digests) of the last build
+        self._ahead: list[parallel.Ahead] = []      # article bodies being rendered ahead, this build
 
     @property
     def site(self):
@@ -211,7 +204,11 @@ class Builder:
         """Build the site. ``changed``: the files known to have changed since this Builder's
         last build (serve passes them; others are then trusted unchanged). ``None`` checks all."""
         with _few_collections():
-            return self._build(changed, search_index)
+            try:
+                return self._build(changed, search_index)
+            finally:
+                while self._ahead:          # a build that failed before taking its work ahead
+                    self._ahead.pop().take()
 
     def _build(self, changed, search_index: bool) -> BuildResult:
         t0 = time.perf_counter()
@@ -240,22 +237,17 @@ class Builder:
         old = self.store.current
         urls = Urls(config.base_path, config.base_url)
         prev_pages: dict[str, list] = state.get("pages", {}) if previous_files else {}
-        ahead: list[parallel.Ahead] = []
 
         def bodies_ahead(articles, speakers):
             # A first build renders every article body. Bodies need no corpus-wide index, so
             # one process renders them while this one computes the indexes and the plan.
             if not prev_pages and parallel.Ahead.worthwhile(len(articles), self.workers):
-                _B.update(articles=articles, speakers=speakers, md=self.md,
-                          href=Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker)
-                ahead.append(parallel.Ahead(_body_of, sorted(articles)))
+                href = Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker
+                self._ahead.append(parallel.Ahead(
+                    lambda slug: (slug, render_article_body(self.md, articles[slug], speakers, href)),
+                    sorted(articles)))
 
-        try:
-            snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
-        except BaseException:
-            for a in ahead:
-                a.take()
-            raise
+        snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
         gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)
         site = snap.site
 
@@ -299,8 +291,7 @@ class Builder:
 
         for name in sorted({p.template for p in todo if p.template}):
             env.get_template(name)     # compile once, before forking
-        bodies = dict(ahead[0].take()) if ahead else {}
-        _B.clear()
+        bodies = dict(self._ahead.pop().take()) if self._ahead else {}
         contexts = Contexts(site, config, urls, self.md, bodies)
         env.globals.update(site=site, url=urls, config=config, key_quote=key_quote, echoes_of=echoes_of(site))
         env.globals["echo_id"] = echo_id(site)

@@ -8,7 +8,6 @@ number of articles while favouring the follow-ups a reader wants.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 
 WINDOW = 12          # neighbours taken on each side from a long posting list
 LIMIT = 5
