@@ -95,13 +95,13 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None,
             while not done.wait(interval):
                 peak[0] = max(peak[0], tree_kib(proc.pid))
 
-        thread = threading.Thread(target=sample, daemon=True)
-        if interval:
+        thread = threading.Thread(target=sample, daemon=True) if interval else None
+        if thread:
             thread.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-        done.set()
-        if interval:
+        if thread:
+            done.set()
             thread.join()
         proc.returncode = os.waitstatus_to_exitcode(status)   # keep Popen from waiting again
     finally:

@@ -172,24 +172,22 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
     site, cache = root / "site", root / ".digest-cache"
     out: dict = {}
 
-    def cold_once(interval=None):
-        clear(site, cache)
-        return _check(measure.run(cmd, env=env, log=log, interval=interval), "digest build (cold)", log)
+    def cold(flags: list[str], what: str):
+        def once(interval=None):
+            clear(site, cache)
+            return _check(measure.run(cmd + flags, env=env, log=log, interval=interval), what, log)
+        return once
 
     def build(what):
         return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
-
-    def cold_nosearch_once(interval=None):
-        clear(site, cache)
-        return _check(measure.run(cmd + ["--no-search"], env=env, log=log, interval=interval),
-                      "digest build (cold, no search)", log)
 
     article = pick_article(root)
     original = article.read_bytes()
     try:
         # Hugo's work (pages only), then the full build with the Pagefind index.
-        out["cold_nosearch"] = dict(timed_and_memory(cold_nosearch_once, runs), pages=count_pages(site))
-        out["cold"] = dict(timed_and_memory(cold_once, runs), pages=count_pages(site))
+        out["cold_nosearch"] = dict(timed_and_memory(cold(["--no-search"], "digest build (cold, no search)"), runs),
+                                    pages=count_pages(site))
+        out["cold"] = dict(timed_and_memory(cold([], "digest build (cold)"), runs), pages=count_pages(site))
         out["warm"] = measure.summarize([build("no-op") for _ in range(runs)])
         edits = []
         for i in range(runs):
