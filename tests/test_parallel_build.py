@@ -33,10 +33,10 @@ class _Patient(parallel.Ahead):
     taken: list = []
 
     def take(self):
-        self._reader.join(60)           # no stop request: every chunk comes in
-        self._process.join()
-        _Patient.taken.append(len(self._done))
-        return self._done
+        self._process.join(60)          # no stop request: every chunk is done
+        done = super().take()
+        _Patient.taken.append(len(done))
+        return done
 
 
 @pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
