@@ -1,11 +1,27 @@
 """Plain data records of the content model. Built once per load, never mutated."""
 from __future__ import annotations
 
+import dataclasses
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 
+def _pickled_by_fields(cls):
+    """Pickle a frozen slotted record as its constructor call. The dataclass default
+    (``__getstate__``/``__setstate__`` in Python, calling ``fields()`` per object) made
+    pickling the 10,000 articles and their quotes take twice as long: workers send the
+    loaded articles back pickled, and the parse cache is a pickle."""
+    values = operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+    def __reduce__(self):
+        return cls, values(self)
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Speaker:
     slug: str
@@ -17,6 +33,7 @@ class Speaker:
     digest: str = ""              # hash of the registry entry, for page fingerprints
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Topic:
     slug: str
@@ -26,6 +43,7 @@ class Topic:
     digest: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Source:
     slug: str
@@ -34,6 +52,7 @@ class Source:
     digest: str = ""
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Quote:
     id: str
@@ -45,6 +64,7 @@ class Quote:
     topics: tuple[str, ...] = ()  # topics this statement is about (see model.quotes)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     slug: str
