@@ -166,6 +166,63 @@ def test_a_callable_object_marked_to_take_the_context_gets_it():
     assert env.from_string("{{ g() }}").render(g=g, name="Cy") == "hi Cy"
 
 
+MACROS = """{% macro m(x, y=3, z="z") %}[{{ x }}|{{ y }}|{{ z }}]{% endmacro %}
+{% macro nodefault(a, b) %}<{{ a }},{{ b is defined }}>{% endmacro %}
+{% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}
+{% macro many() %}{{ varargs | length }}:{{ kwargs | dictsort | join(",") }}{% endmacro %}
+{% macro amp(t="&") %}{{ t }}{% endmacro %}"""
+
+CALLS = ["m(1)", "m(1, 2)", "m(1, 2, 3)", "m(x=5)", "m(1, z=9)", "m(1, y=none)", "m(y=2, x=1)",
+         "nodefault(1)", "nodefault('<b>')", "amp()", "amp('<i>')", "many(1, 2, k=3)",
+         "m(*[7, 8])", "m(**{'x': 1, 'z': 2})",
+         "{% for i in [1, 2] %}{{ m(i, y=loop.index) }}{% endfor %}",
+         "{% set v %}{{ m('blk') }}{% endset %}{{ v }}",
+         "{% call wrap('b') %}{{ m(0) }}{% endcall %}", "cached(m, 1, z=2)", "cached(amp)"]
+WRONG = ["m(1, 2, 3, 4)", "m(1, w=2)", "m(1, x=2)", "m()", "nodefault(1, 2, b=3)"]
+
+
+def _expr(call):
+    return call if call.startswith("{%") else "{{ " + call + " }}"
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_macro_calls_bind_and_escape_like_jinja(autoescape):
+    """The fast macro path (plain arguments, keywords, defaults, calls in loops and blocks,
+    through cached()) gives Jinja's output; the cases it leaves to Jinja (caller, varargs,
+    kwargs, bad arguments) still work, or fail with Jinja's own error."""
+    from generator.build.templates import Fragments, FastCallContext
+
+    fast = environment(None)
+    fast.autoescape = autoescape
+    fast.globals["cached"] = Fragments(type("U", (), {"root": ""})())
+    plain = jinja2.Environment(autoescape=autoescape, undefined=jinja2.StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    plain.globals["cached"] = lambda macro, *a, **k: macro(*a, **k)
+    assert fast.context_class is FastCallContext
+    for call in CALLS:
+        src = MACROS + _expr(call)
+        assert fast.from_string(src).render() == plain.from_string(src).render(), call
+    for call in WRONG:
+        src = MACROS + _expr(call)
+        with pytest.raises(Exception) as expected:
+            plain.from_string(src).render()
+        with pytest.raises(Exception) as got:
+            fast.from_string(src).render()
+        assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), call
+
+
+def test_macro_arguments_leaves_every_unusual_call_to_jinja():
+    from generator.build.templates import macro_arguments
+    env = jinja2.Environment()
+    mod = env.from_string(MACROS).module
+    assert macro_arguments(mod.m, (1,), {}) == [1, jinja2.runtime.missing, jinja2.runtime.missing]
+    assert macro_arguments(mod.m, (1,), {"z": 2}) == [1, jinja2.runtime.missing, 2]
+    assert macro_arguments(mod.m, (), {"x": 1, "y": 2, "z": 3}) == [1, 2, 3]
+    for macro, args, kwargs in ((mod.m, (1, 2, 3, 4), {}), (mod.m, (1,), {"w": 2}), (mod.m, (1,), {"x": 2}),
+                                (mod.m, (1, 2, 3), {"y": 1}), (mod.wrap, ("b",), {}), (mod.many, (), {})):
+        assert macro_arguments(macro, args, kwargs) is None
+
+
 # --- person links -------------------------------------------------------------------------------
 
 def _link_people_reference(body_html, people, href):
