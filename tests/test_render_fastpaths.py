@@ -290,6 +290,60 @@ class _Site:
         return f"{q.article}#{q.id}"
 
 
+def _echo_groups_reference(quotes, common):
+    """Echo groups the straightforward way: every pair of quotes from different articles
+    that shares a shingle used by at most ``common`` quotes and is ``similar``."""
+    from generator.model.echoes import shingles, similar
+    sets = [shingles(q.text) for q in quotes]
+    uses = defaultdict(int)
+    for st in sets:
+        for sh in st:
+            uses[sh] += 1
+    parent = list(range(len(quotes)))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i in range(len(quotes)):
+        for j in range(i + 1, len(quotes)):
+            if (quotes[i].article != quotes[j].article and any(uses[sh] <= common for sh in sets[i] & sets[j])
+                    and similar(sets[i], sets[j])):
+                a, b = find(i), find(j)
+                parent[max(a, b)] = min(a, b)
+    out = defaultdict(list)
+    for i, q in enumerate(quotes):
+        out[find(i)].append(q)
+    return [g for _, g in sorted(out.items()) if len({q.article for q in g}) > 1]
+
+
+WORDS = "we will not accept this deal the talks go on and the ceasefire must hold".split()
+
+
+@pytest.mark.parametrize("common", [3, 64])
+def test_echo_groups_equal_a_comparison_of_every_pair(common, monkeypatch):
+    """Grouping by distinct shingle sets finds the groups a comparison of every pair of
+    quotes finds: repeated words within and across articles, near copies, stock phrases
+    (shingles of more than COMMON quotes), one- and two-word quotes and empty ones."""
+    from generator.model import echoes
+    monkeypatch.setattr(echoes, "COMMON", common)
+    rng = random.Random(11)
+    for _ in range(300):
+        texts = [" ".join(rng.choice(WORDS) for _ in range(rng.choice([0, 1, 2, 5, 8, 12])))
+                 for _ in range(rng.randint(1, 6))]
+        quotes = []
+        for n in range(rng.randint(2, 40)):
+            text = rng.choice(texts)
+            if rng.random() < 0.3:       # a near copy: one word changed or dropped
+                words = text.split()
+                if words:
+                    words[rng.randrange(len(words))] = rng.choice(WORDS + [""])
+                text = " ".join(words)
+            quotes.append(Quote(f"q{n}", "s", text, False, f"a{rng.randint(0, 5)}", n))
+        assert echoes.groups(quotes) == _echo_groups_reference(quotes, common)
+
+
 def test_echo_lists_equal_the_group_minus_the_quote_s_own_article():
     rng = random.Random(5)
     for _ in range(200):

@@ -42,13 +42,36 @@ def similar(a: frozenset, b: frozenset) -> bool:
 
 
 def groups(quotes: Iterable[Quote]) -> list[list[Quote]]:
-    """Groups (of 2+ quotes from 2+ articles) in input order; the input should be chronological."""
+    """Groups (of 2+ quotes from 2+ articles) in input order; the input should be chronological.
+
+    Two quotes are linked when they come from different articles, share a shingle that is
+    not a stock phrase, and are ``similar``; a group is a connected set of links. The same
+    words are often reported many times over (wire copy, a stock line), so the search runs
+    over distinct shingle sets, not quotes. Which of two linked sets' quotes are linked
+    then follows from their articles alone: when the two sets' quotes span two or more
+    articles, every one of them is in the group (a set whose quotes span two articles
+    is linked to itself, and anything linked to one of its quotes reaches the rest)."""
     quotes = list(quotes)
-    sets = [shingles(q.text) for q in quotes]
+    memo: dict[str, frozenset] = {}
+    index: dict[frozenset, int] = {}     # distinct shingle set -> its number
+    members: list[list[int]] = []        # set number -> quotes with that set, ascending
+    for i, q in enumerate(quotes):
+        s = memo.get(q.text)
+        if s is None:
+            s = memo[q.text] = shingles(q.text)
+        k = index.setdefault(s, len(index))
+        if k == len(members):
+            members.append([])
+        members[k].append(i)
+    sets = list(index)
+    articles = [{quotes[i].article for i in m} for m in members]
+    # How many quotes (not sets) share each shingle: more than COMMON makes it a stock phrase.
+    uses: Counter = Counter()
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
+    for k, s in enumerate(sets):
         for sh in s:
-            postings[sh].append(i)
+            uses[sh] += len(members[k])
+            postings[sh].append(k)
     parent = list(range(len(quotes)))
 
     def find(i: int) -> int:
@@ -57,28 +80,34 @@ def groups(quotes: Iterable[Quote]) -> list[list[Quote]]:
             i = parent[i]
         return i
 
-    for i, s in enumerate(sets):
-        # Shared shingles per candidate, counted in C; a pair whose count (plus the stock
+    def join(ids) -> None:
+        roots = {find(i) for i in ids}
+        low = min(roots)
+        for r in roots:
+            parent[r] = low
+
+    for k, s in enumerate(sets):
+        # Shared shingles per later set, counted in C; a pair whose count (plus the stock
         # phrases skipped) cannot reach either threshold is never compared.
         counts: Counter = Counter()
         skipped = 0
         for sh in s:
-            plist = postings[sh]
-            if len(plist) > COMMON:
+            if uses[sh] > COMMON:
                 skipped += 1
-            elif plist[-1] > i:
-                counts.update(plist[bisect_right(plist, i):])     # postings ascend: later quotes only
+            else:
+                plist = postings[sh]
+                if plist[-1] > k:
+                    counts.update(plist[bisect_right(plist, k):])     # postings ascend
+        if skipped < len(s) and len(articles[k]) > 1:
+            join(members[k])        # the same words in two articles: all of them linked
         for j, c in counts.items():
-            if quotes[j].article == quotes[i].article:
-                continue
             bound, small = c + skipped, min(len(s), len(sets[j]))
             if 3 * bound < len(s) + len(sets[j]) and (small < MIN_CONTAINED or bound < CONTAINMENT * small):
                 continue
-            a, b = find(i), find(j)
-            if a != b and similar(s, sets[j]):     # already grouped: nothing to learn
-                parent[max(a, b)] = min(a, b)
-    members: dict[int, list[Quote]] = defaultdict(list)
+            if len(articles[k] | articles[j]) > 1 and similar(s, sets[j]):
+                join(members[k] + members[j])
+    grouped: dict[int, list[Quote]] = defaultdict(list)
     for i, q in enumerate(quotes):
-        members[find(i)].append(q)
-    return [g for _, g in sorted(members.items())
+        grouped[find(i)].append(q)
+    return [g for _, g in sorted(grouped.items())
             if len(g) > 1 and len({q.article for q in g}) > 1]
