@@ -401,6 +401,21 @@ def test_related_articles_equal_a_full_ranking_of_every_candidate():
         assert rel.related(order, postings, memberships) == _related_reference(order, postings, memberships)
 
 
+def test_related_articles_ranked_in_forked_workers_equal_one_process():
+    from generator import parallel
+    rng = random.Random(4)
+    order = [f"a{i:05d}" for i in range(rel.PARALLEL_MIN + 500)]
+    postings = {(kind, str(k)): sorted(rng.sample(order, rng.randint(2, 300)))
+                for kind, count in (("speaker", 300), ("topic", 20), ("echo", 100)) for k in range(count)}
+    memberships = defaultdict(list)
+    for key, slugs in postings.items():
+        for s in slugs:
+            memberships[s].append(key)
+    assert parallel.forks(len(order), 2, rel.PARALLEL_MIN)
+    forked = rel.related(order, postings, memberships, workers=2)
+    assert list(forked) == order and forked == rel.related(order, postings, memberships, workers=1)
+
+
 def test_the_call_cache_holds_no_strings_and_stays_bounded():
     from generator.build.templates import FastCallContext
     env = environment(None)

@@ -328,6 +328,7 @@ class Contexts:
     def __init__(self, site: Site, config, urls: Urls, md, bodies: dict | None = None):
         self.site, self.config, self.urls, self.md = site, config, urls, md
         self.bodies = bodies or {}      # slug -> render_article_body(...), rendered ahead
+        self._agents: dict[str, dict] = {}
 
     def __call__(self, page: Page) -> dict:
         return getattr(self, page.kind)(page)
@@ -370,9 +371,13 @@ class Contexts:
                 "related": self.arts(site.related.get(a.slug, []))}
 
     def _agent(self, slug: str) -> dict:
-        sp = self.site.speakers[slug]
-        return {"@type": "Organization" if sp.kind == "organization" else "Person", "name": sp.name,
-                "url": self.urls.absolute(self.urls.rel_speaker(slug))}
+        """A speaker as JSON-LD; the same dict each time (twice per quote on article pages)."""
+        agent = self._agents.get(slug)
+        if agent is None:
+            sp = self.site.speakers[slug]
+            agent = self._agents[slug] = {"@type": "Organization" if sp.kind == "organization" else "Person",
+                                          "name": sp.name, "url": self.urls.absolute(self.urls.rel_speaker(slug))}
+        return agent
 
     def speakers(self, page):
         site = self.site

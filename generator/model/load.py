@@ -115,7 +115,7 @@ def index_digest(articles: dict[str, Article]) -> str:
 
 
 def index(articles: dict[str, Article], speakers: dict, topics: dict, source_table: dict,
-          memo: dict | None = None) -> Site:
+          memo: dict | None = None, workers: int | None = 1) -> Site:
     """Precompute every listing the pages need, so no page rescans the articles.
 
     ``memo`` carries the two corpus-wide computations (echo groups, related articles)
@@ -153,7 +153,7 @@ def index(articles: dict[str, Article], speakers: dict, topics: dict, source_tab
 
     prev_next = {s: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
                  for i, s in enumerate(order)}
-    groups, rel = _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo)
+    groups, rel = _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo, workers)
     used = set(by_speaker) | set(mentioned)
     return Site(
         articles=articles,
@@ -168,7 +168,7 @@ def index(articles: dict[str, Article], speakers: dict, topics: dict, source_tab
     )
 
 
-def _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo: dict | None):
+def _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo: dict | None, workers: int | None):
     """Echo groups and related articles: reused from ``memo`` when its key still holds."""
     key = index_digest(articles) if memo is not None else None
     if memo is not None and memo.get("key") == key:
@@ -186,7 +186,7 @@ def _corpus_wide(articles, order, quote_index, by_speaker, by_topic, memo: dict 
         postings[("echo", str(gi))] = slugs
         for s in slugs:
             members[s].append(("echo", str(gi)))
-    rel = related(order, postings, members)
+    rel = related(order, postings, members, workers=workers)
     if memo is not None:
         memo.clear()
         memo.update(key=key, groups=[[f"{q.article}#{q.id}" for q in g] for g in groups], related=rel)

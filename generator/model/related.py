@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import math
 
+from generator import parallel
+
 WINDOW = 12          # neighbours taken on each side from a long posting list
 LIMIT = 5
 WEIGHTS = {"echo": 3.0, "speaker": 2.0, "topic": 1.0}
 SCALE = 1 << 20      # scores are summed as integers: exact, so ties are reproducible
+PARALLEL_MIN = 4096  # articles per pair of workers before forking them pays
 
 
 def related(order: list[str], postings: dict[tuple[str, str], list[str]],
-            memberships: dict[str, list[tuple[str, str]]], limit: int = LIMIT) -> dict[str, list[str]]:
-    """``postings``: (kind, key) -> chronological slugs; ``memberships``: slug -> its (kind, key)s."""
+            memberships: dict[str, list[tuple[str, str]]], limit: int = LIMIT,
+            workers: int | None = 1) -> dict[str, list[str]]:
+    """``postings``: (kind, key) -> chronological slugs; ``memberships``: slug -> its (kind, key)s.
+    With ``workers`` > 1 and thousands of articles, ranked in forked processes."""
     rank = {slug: i for i, slug in enumerate(order)}
     position = {key: {s: i for i, s in enumerate(slugs)} for key, slugs in postings.items()
                 if len(slugs) > 2 * WINDOW + 1}
     weight = {key: round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
               for key, slugs in postings.items() if len(slugs) >= 2}
-    out: dict[str, list[str]] = {}
-    for slug in order:
+
+    def one(slug: str) -> list[str]:
         scores: dict[str, int] = {}
         get = scores.get
         for key in memberships.get(slug, ()):
@@ -39,12 +44,13 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
                 scores[other] = get(other, 0) + w
         scores.pop(slug, None)
         if not scores:
-            out[slug] = []
-            continue
+            return []
         # Rank (score, nearness in time, slug) only among those scoring at least the
         # limit-th best score: a handful, not the hundreds of candidates.
         cut = sorted(scores.values(), reverse=True)[:limit][-1]
         me = rank[slug]
         best = sorted((-sc, abs(rank[o] - me), o) for o, sc in scores.items() if sc >= cut)
-        out[slug] = [o for _, _, o in best[:limit]]
-    return out
+        return [o for _, _, o in best[:limit]]
+
+    return dict(zip(order, parallel.ordered_map(one, order, workers, min_items=PARALLEL_MIN, max_chunk=512)))
+

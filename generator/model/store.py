@@ -104,7 +104,7 @@ class ContentStore:
         _raise(errors)
         if on_loaded is not None:
             on_loaded(articles, speakers)
-        return Snapshot(index(articles, speakers, topics, table, self.index_memo), by_path, regs)
+        return Snapshot(index(articles, speakers, topics, table, self.index_memo, self.workers), by_path, regs)
 
     def _update(self, prev: Snapshot, paths: list[str]) -> Snapshot:
         """Re-read ``paths`` only; everything else is the previous snapshot."""
@@ -149,7 +149,7 @@ class ContentStore:
             # Same indexes: keep them (and echoes and related), swap in the new articles.
             site = dataclasses.replace(prev.site, articles=articles, warnings=[])
             return Snapshot(site, by_path, prev.registries, diff, reindexed=False)
-        return Snapshot(index(articles, speakers, topics, table, self.index_memo), by_path, prev.registries, diff)
+        return Snapshot(index(articles, speakers, topics, table, self.index_memo, self.workers), by_path, prev.registries, diff)
 
 
 # What the loading workers need, set before forking (inherited, never pickled).
