@@ -126,3 +126,32 @@ def test_taking_at_any_moment_never_hangs():
     import subprocess
     out = subprocess.run([sys.executable, "-c", STRESS], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+@pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
+def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_path):
+    """A cold build saves the articles as the loading workers pickled them (not pickled
+    again); read back, the cache is the same; a chunk whose entries changed since is
+    saved entry by entry instead."""
+    import dataclasses
+    import pickle
+
+    from generator.model.store import saved_cache
+    corpus.write_corpus(N, tmp_path / "bench")
+    root = tmp_path / "bench" / "digest"
+    b = builder.Builder(load_config(str(root)), workers=2)
+    b.build(search_index=False)
+    cache_file = b.cache_dir / builder.PARSE_CACHE
+    saved = pickle.loads(cache_file.read_bytes())
+    assert len(saved["chunks"]) > 1 and saved["files"] == {}
+    assert saved_cache(saved) == b.parse_cache and len(b.parse_cache) == N
+    assert builder.Builder(load_config(str(root)), workers=2)._load_parse_cache() == b.parse_cache
+
+    name = sorted(b.parse_cache)[7]
+    digest, reg, art = b.parse_cache[name]
+    b.parse_cache[name] = (digest, reg, dataclasses.replace(art, title="Changed"))
+    gone = sorted(b.parse_cache)[300]
+    del b.parse_cache[gone]
+    chunks, rest = b.store.cache_parts()
+    assert len(chunks) == len(saved["chunks"]) - 2 and name in rest and gone not in rest
+    assert saved_cache({"files": rest, "chunks": chunks}) == b.parse_cache

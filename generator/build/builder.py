@@ -29,10 +29,11 @@ from generator.build.templates import Fragments, environment, static_files, temp
 from generator.build.urls import Urls
 from generator.model.articles import digest_bytes
 from generator.model.load import article_files
-from generator.model.store import ContentStore
+from generator.model.store import ContentStore, saved_cache
 
 STATE = "build-state.pickle"
 PARSE_CACHE = "articles-cache.pickle"   # {"files": file -> (digest, registries digest, Article),
+                                        #  "chunks": more of those, as loaded (model.store.saved_cache),
                                         #  "index": echo groups and related (model.load.index)}
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
 
@@ -173,7 +174,7 @@ class Builder:
             try:
                 with open(self.cache_dir / PARSE_CACHE, "rb") as fh:
                     saved = pickle.load(fh)
-                self.parse_cache, self.index_memo = saved["files"], saved["index"]
+                self.parse_cache, self.index_memo = saved_cache(saved), saved["index"]
             except Exception:   # a missing, old or corrupt cache only costs time
                 self.parse_cache, self.index_memo = {}, {}
         return self.parse_cache
@@ -186,8 +187,9 @@ class Builder:
         os.replace(tmp, self.cache_dir / STATE)
         if parse_cache:
             tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
+            chunks, rest = self.store.cache_parts() if self.store else ([], self.parse_cache)
             with open(tmp, "wb") as fh:
-                pickle.dump({"files": self.parse_cache, "index": self.index_memo}, fh,
+                pickle.dump({"files": rest, "chunks": chunks, "index": self.index_memo}, fh,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.cache_dir / PARSE_CACHE)
 

@@ -10,6 +10,7 @@ succeeded, so a failed build is diffed again against the last good content.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,26 @@ class Snapshot:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Pickled:
+    """Cache entries exactly as a loading worker pickled them to send them here. The
+    parse cache saves these bytes as they are while the entries still hold, instead of
+    pickling 10,000 articles a second time."""
+    registries: str
+    data: bytes                         # pickled rows of _load_one
+    entries: list[tuple[str, Article]]  # (file, the article it gave) for each valid row
+
+
+def saved_cache(saved: dict) -> dict:
+    """The file -> (digest, registries digest, Article) cache from what ``cache_parts`` saved."""
+    files = dict(saved["files"])
+    for registries, data in saved.get("chunks", ()):
+        for name, digest, art, _ in pickle.loads(data):
+            if isinstance(art, Article):
+                files[name] = (digest, registries, art)
+    return files
+
+
 class ContentStore:
     """``cache``: file -> (file digest, registries digest, Article), reused across processes
     through the builder's cache folder: an unchanged file under unchanged registries is
@@ -46,9 +67,21 @@ class ContentStore:
         self.index_memo = index_memo      # see model.load.index
         self.workers = workers
         self.current: Snapshot | None = None
+        self.pickled: list[Pickled] = []    # from the last full load
 
     def adopt(self, snap: Snapshot) -> None:
         self.current = snap
+
+    def cache_parts(self) -> tuple[list[tuple[str, bytes]], dict]:
+        """The cache to save: (registries digest, pickled rows) still exactly as loaded,
+        and the entries those leave out. See ``saved_cache``."""
+        chunks, covered = [], set()
+        for part in self.pickled:
+            if all((e := self.cache.get(name)) is not None and e[2] is art and e[1] == part.registries
+                   for name, art in part.entries):
+                chunks.append((part.registries, part.data))
+                covered.update(name for name, _ in part.entries)
+        return chunks, {k: v for k, v in self.cache.items() if k not in covered}
 
     def _registries(self, errors: list[ContentError]) -> tuple:
         data = b"".join((self.dir / n).read_bytes() if (self.dir / n).is_file() else b"-" for n in REGISTRIES)
@@ -81,8 +114,13 @@ class ContentStore:
                   cache=self.cache)
         articles: dict[str, Article] = {}
         by_path: dict[str, Article] = {}
+        self.pickled = []
+        loaded = []
         try:
-            loaded = list(_load_all(files, self.workers))
+            for data, rows in _load_all(files, self.workers):
+                loaded += rows
+                if data is not None and all(r[2] is not True for r in rows):     # no cache hits
+                    self.pickled.append(Pickled(reg, data, [(r[0], r[2]) for r in rows if r[2] is not None]))
         finally:
             _W.clear()
         for name, digest, art, errs in loaded:
@@ -180,10 +218,20 @@ def _load_one(path: Path) -> tuple:
     return name, digest, art, [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in errors]
 
 
+def _load_chunk(paths: list[Path]) -> bytes:
+    return pickle.dumps([_load_one(p) for p in paths], pickle.HIGHEST_PROTOCOL)
+
+
 def _load_all(paths: list[Path], workers: int):
     """Read, parse and validate files, in forked processes when there are many: YAML and
-    validation are most of a cold load."""
-    return parallel.ordered_map(_load_one, paths, workers, min_items=PARALLEL_MIN, max_chunk=256)
+    validation are most of a cold load. Yields (the rows pickled, or None; rows)."""
+    if not parallel.forks(len(paths), workers, PARALLEL_MIN):
+        yield None, [_load_one(p) for p in paths]
+        return
+    size = max(4, min(256, len(paths) // (workers * 8)))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    for data in parallel.ordered_map(_load_chunk, chunks, workers, min_items=2, max_chunk=1):
+        yield data, pickle.loads(data)
 
 
 def _duplicate(art: Article, first: Path) -> ContentError:
