@@ -147,11 +147,17 @@ def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_p
     assert saved_cache(saved) == b.parse_cache and len(b.parse_cache) == N
     assert builder.Builder(load_config(str(root)), workers=2)._load_parse_cache() == b.parse_cache
 
-    name = sorted(b.parse_cache)[7]
-    digest, reg, art = b.parse_cache[name]
-    b.parse_cache[name] = (digest, reg, dataclasses.replace(art, title="Changed"))
-    gone = sorted(b.parse_cache)[300]
-    del b.parse_cache[gone]
-    chunks, rest = b.store.cache_parts()
+    from generator.model.store import ContentStore
+    store = ContentStore(root / "content", {}, workers=2)
+    store.load()
+    cache = store.cache
+    assert cache == b.parse_cache and store.pickled
+    name = sorted(cache)[7]
+    digest, reg, art = cache[name]
+    cache[name] = (digest, reg, dataclasses.replace(art, title="Changed"))
+    gone = sorted(cache)[300]
+    del cache[gone]
+    chunks, rest = store.take_cache_parts()
     assert len(chunks) == len(saved["chunks"]) - 2 and name in rest and gone not in rest
-    assert saved_cache({"files": rest, "chunks": chunks}) == b.parse_cache
+    assert saved_cache({"files": rest, "chunks": chunks}) == cache
+    assert store.pickled == [] and store.take_cache_parts() == ([], cache)     # used once

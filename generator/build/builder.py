@@ -187,7 +187,7 @@ class Builder:
         os.replace(tmp, self.cache_dir / STATE)
         if parse_cache:
             tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
-            chunks, rest = self.store.cache_parts() if self.store else ([], self.parse_cache)
+            chunks, rest = self.store.take_cache_parts() if self.store else ([], self.parse_cache)
             with open(tmp, "wb") as fh:
                 pickle.dump({"files": rest, "chunks": chunks, "index": self.index_memo}, fh,
                             protocol=pickle.HIGHEST_PROTOCOL)
