@@ -116,12 +116,14 @@ def clear(*paths: Path) -> None:
     """Move a previous run's output out of the way (into the trash), then flush the file
     system: the next timed run should not pay for writing back the last one's half gigabyte.
 
-    Not deleted here: ext4 without a journal (this machine's root file system) skips
-    inodes freed in the last minute when it allocates new ones, scanning past each of
-    them, so every file a build creates right after 10,000 were deleted costs up to a
-    millisecond of system time. That made the same build 5 s slower, at random (it
-    depends on which block groups the new folders land in), for every tool alike.
-    ``empty_trash`` deletes between sizes and waits the minute out."""
+    Not deleted: ext4 without a journal (this machine's root file system) skips inodes
+    freed in the last minute when it allocates new ones, and in the last six minutes
+    when their inode table block is dirty, as it is during a build
+    (``recently_deleted()`` in ext4's ``ialloc.c``), scanning past each from the start
+    of the group, so every file a build creates right after 10,000 were deleted costs
+    up to a millisecond of system time. That made the same build 5 s slower, at random
+    (it depends on which block groups the new folders land in), for every tool alike.
+    The trash is deleted once, at the end (``empty_trash``)."""
     TRASH.mkdir(parents=True, exist_ok=True)
     for p in paths:
         if p.exists() or p.is_symlink():
@@ -129,9 +131,9 @@ def clear(*paths: Path) -> None:
     os.sync()
 
 
-def empty_trash(settle: float = 65.0) -> None:
-    """Delete what ``clear`` set aside, then wait until ext4 stops treating the freed
-    inodes as recently deleted (60 s once written back)."""
+def empty_trash(settle: float = 0.0) -> None:
+    """Delete what ``clear`` set aside; ``settle``: then wait until ext4 no longer treats
+    the freed inodes as recently deleted (six minutes at most)."""
     if TRASH.is_dir() and any(TRASH.iterdir()):
         shutil.rmtree(TRASH)
         os.sync()
@@ -314,7 +316,7 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     global TRASH
     TRASH = args.work / "trash"
-    empty_trash()       # a previous harness run's, if it was interrupted
+    empty_trash(settle=370)     # a previous harness run's, if it was interrupted
     log = args.work / "build.log"
     results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "versions": versions(),
                "runs": args.runs, "peer_runs": peer_runs, "sizes": {}, "skipped": []}
@@ -337,7 +339,6 @@ def main(argv=None) -> int:
         if "pelican" in peers:
             row["pelican"] = bench_pelican(root / "pelican", peer_runs, log)
         print(report.size_table(n, row), flush=True)
-        empty_trash()
 
     if args.ingest and not args.skip_digest:
         print(f"\n== ingest {args.ingest} raw seeds ==", flush=True)
@@ -346,13 +347,13 @@ def main(argv=None) -> int:
         except RuntimeError as exc:
             print(f"  ingest: failed, skipped\n{exc}")
             results["skipped"].append("ingest: failed")
-        empty_trash(settle=0)
 
     text = report.full_report(results)
     print("\n" + text)
     (args.work / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (args.work / "results.md").write_text(text + "\n")
     print(f"\nwrote {args.work / 'results.json'} and {args.work / 'results.md'}")
+    empty_trash()
     return 0
 
 
