@@ -55,7 +55,7 @@ class Pickled:
 
 
 def saved_cache(saved: dict) -> dict:
-    """The file -> (digest, registries digest, Article) cache from what ``cache_parts`` saved."""
+    """The file -> (digest, registries digest, Article) cache from what ``take_cache_parts`` saved."""
     files = dict(saved["files"])
     for registries, data in saved.get("chunks", ()):
         for name, digest, art, _ in pickle.loads(data):
