@@ -155,6 +155,7 @@ def timed_and_memory(once, runs: int) -> dict:
     timed = repeat(lambda: once(None), runs)
     return measure.summarize(timed, memory=once(SAMPLE))
 
+
 def bench_hugo(root: Path, runs: int, log: Path) -> dict:
     binary = hugo_binary()
 

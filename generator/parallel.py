@@ -26,10 +26,6 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _chunk(indices: range) -> list:
-    return [_job(i) for i in indices]
-
-
 def _processes(items: int, workers: int | None, min_items: int | None) -> int:
     """How many worker processes ``items`` jobs are worth (0: do them in this one)."""
     workers = default_workers() if workers is None else workers
@@ -50,20 +46,35 @@ def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None =
     Results come in order and as soon as each is ready, so the caller can work on
     the first ones while the workers compute the rest. ``max_chunk`` trades that
     (small chunks: the first results come early) against fewer round trips."""
+    if not forks(len(items), workers, min_items):
+        yield from map(job, items)
+        return
+    for batch in chunked_map(lambda chunk: [job(x) for x in chunk], items, workers, min_items, max_chunk):
+        yield from batch
+
+
+def chunked_map(job: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None,
+                min_items: int | None = None, max_chunk: int = 64) -> Iterator[R]:
+    """``job(chunk)`` for consecutive chunks of ``items`` (at most ``max_chunk`` each), in
+    order, sized and forked as ``ordered_map`` does; one chunk of everything when that
+    would not fork. For a job that returns one value per chunk (its results pickled once)."""
     global _job
     n = _processes(len(items), workers, min_items)
     if not n:
-        yield from map(job, items)
+        yield job(items)
         return
     size = max(4, min(max_chunk, len(items) // (n * 8)))
-    chunks = [range(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-    _job = lambda i: job(items[i])       # noqa: E731 (inherited by the forked workers)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    _job = lambda k: job(chunks[k])       # noqa: E731 (inherited by the forked workers)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            for batch in pool.imap(_chunk, chunks):
-                yield from batch
+            yield from pool.imap(_call, range(len(chunks)))
     finally:
         _job = None
+
+
+def _call(k: int):
+    return _job(k)
 
 
 def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop) -> None:

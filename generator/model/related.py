@@ -53,4 +53,3 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
         return [o for _, _, o in best[:limit]]
 
     return dict(zip(order, parallel.ordered_map(one, order, workers, min_items=PARALLEL_MIN, max_chunk=512)))
-

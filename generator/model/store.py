@@ -242,9 +242,7 @@ def _load_all(paths: list[Path], workers: int):
     if not parallel.forks(len(paths), workers, PARALLEL_MIN):
         yield None, [_load_one(p) for p in paths]
         return
-    size = max(4, min(256, len(paths) // (workers * 8)))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    for data in parallel.ordered_map(_load_chunk, chunks, workers, min_items=2, max_chunk=1):
+    for data in parallel.chunked_map(_load_chunk, paths, workers, PARALLEL_MIN, max_chunk=256):
         yield data, pickle.loads(data)
 
 
