@@ -76,6 +76,65 @@ def write_digest(root: Path, reg: prose.Registry, articles: list[prose.Article])
     }))
 
 
+# --- digest on Hugo's layouts: the same templates, to compare the engines ---------
+
+# Jinja twins of HUGO_LAYOUTS below, as a user's templates/ override: the same markup per
+# page, so the difference from Hugo is the engine, not the theme. Page kinds Hugo does not
+# make (feeds, archives, sources, the quotes page) keep digest's default templates, so
+# digest still does more work than Hugo here.
+PEER_TEMPLATES = {
+    "base.html": """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{% block title %}{{ page.title }} · {{ config.title }}{% endblock %}</title></head>
+<body><header><a href="{{ url() }}">{{ config.title }}</a>
+<nav><a href="{{ url('speakers/') }}">Speakers</a> <a href="{{ url('topics/') }}">Topics</a></nav></header>
+<main>{% block main %}{% endblock %}</main></body></html>
+""",
+    "article.html": """{% extends "base.html" %}
+{% block main %}<article><h1>{{ a.title }}</h1>
+<p><time datetime="{{ a.date | isodate }}">{{ a.date | longdate(false) }}</time> · {{ a.source }}</p>
+<p>Speakers: {% for s in a.speakers %}<a href="{{ url.speaker(s) }}">{{ site.speakers[s].name }}</a> {% endfor %}</p>
+<p>Topics: {% for t in a.topics %}<a href="{{ url.topic(t) }}">{{ site.topics[t].name }}</a> {% endfor %}</p>
+{{ body_html }}
+<h2>Quotes</h2><ul>{% for q in a.quotes %}<li id="{{ q.id }}">{{ site.speakers[q.speaker].name }}: “{{ q.text }}”</li>{% endfor %}</ul>
+</article>{% endblock %}
+""",
+    "home.html": """{% extends "base.html" %}
+{% block main %}<h1>{{ config.title }}</h1>
+<ul>{% for a in articles %}<li><a href="{{ url.article(a.slug) }}">{{ a.title }}</a> {{ a.summary }}</li>{% endfor %}</ul>{% endblock %}
+""",
+    "speakers.html": """{% extends "base.html" %}
+{% block main %}<h1>Speakers</h1>
+<ul>{% for sp, _, n in groups[0][1] | sort(attribute="0.name") %}<li><a href="{{ url.speaker(sp.slug) }}">{{ sp.name }}</a> ({{ n }})</li>{% endfor %}</ul>{% endblock %}
+""",
+    "topics.html": """{% extends "base.html" %}
+{% block main %}<h1>Topics</h1>
+<ul>{% for t, n, _ in topics | sort(attribute="0.name") %}<li><a href="{{ url.topic(t.slug) }}">{{ t.name }}</a> ({{ n }})</li>{% endfor %}</ul>{% endblock %}
+""",
+    "speaker.html": """{% extends "base.html" %}
+{% block main %}<h1>{{ sp.name }}</h1>
+<ul>{% for a in quoted_in %}<li><a href="{{ url.article(a.slug) }}">{{ a.title }}</a> {{ a.date | isodate(false) }}
+<ul>{% for q in a.quotes if q.speaker == sp.slug %}<li>“{{ q.text }}”</li>{% endfor %}</ul></li>{% endfor %}</ul>{% endblock %}
+""",
+    "topic.html": """{% extends "base.html" %}
+{% block main %}<h1>{{ t.name }}</h1>
+<ul>{% for a in articles | reverse %}<li><a href="{{ url.article(a.slug) }}">{{ a.title }}</a> {{ a.date | isodate(false) }}</li>{% endfor %}</ul>{% endblock %}
+""",
+}
+
+
+def write_digest_peer(root: Path, reg: prose.Registry, articles: list[prose.Article]) -> None:
+    """A second digest project on the same content (``../digest/content``), with
+    PEER_TEMPLATES as its templates/."""
+    for name, text in PEER_TEMPLATES.items():
+        _write(root / "templates" / name, text)
+    _write(root / "digest.yaml", _yaml({
+        "title": "Benchmark digest",
+        "base_url": "http://127.0.0.1:8000/",
+        "paths": {"seeds": "../digest/seeds", "content": "../digest/content", "output": "site",
+                  "cache": ".digest-cache", "templates": "templates"},
+    }))
+
+
 # --- Hugo: YAML front matter, speakers/topics taxonomies, minimal layouts -----
 
 HUGO_CONFIG = """baseURL = "http://127.0.0.1:1313/"
@@ -182,7 +241,8 @@ def write_pelican(root: Path, reg: prose.Registry, articles: list[prose.Article]
 def write_corpus(n: int, out: Path) -> dict:
     """(Re)write OUTDIR/{digest,hugo,pelican}; returns a small summary."""
     reg, articles = prose.make_corpus(n)
-    for name, writer in (("digest", write_digest), ("hugo", write_hugo), ("pelican", write_pelican)):
+    for name, writer in (("digest", write_digest), ("digest-peer", write_digest_peer), ("hugo", write_hugo),
+                         ("pelican", write_pelican)):
         shutil.rmtree(out / name, ignore_errors=True)
         writer(out / name, reg, articles)
     summary = {"articles": n, "speakers": len(reg.speakers), "topics": len(reg.topics),

@@ -190,15 +190,16 @@ def pick_article(root: Path) -> Path:
 
 def bench_digest(root: Path, runs: int, log: Path) -> dict:
     """Cold, no-op and one-article-edit builds; a failing phase is recorded as an
-    error and ends the series, keeping the phases measured before it."""
+    error and ends the series, keeping the phases measured before it. ``root``'s sibling
+    ``digest-peer`` (the same content on Hugo's layouts) gets a cold build too."""
     env, cmd = _env(), _digest_cmd(root)
-    site, cache = root / "site", root / ".digest-cache"
+    site = root / "site"
     out: dict = {}
 
-    def cold(flags: list[str], what: str):
+    def cold(project: Path, flags: list[str], what: str):
         def once(interval=None):
-            clear(site, cache)
-            return _check(measure.run(cmd + flags, env=env, log=log, interval=interval), what, log)
+            clear(project / "site", project / ".digest-cache")
+            return _check(measure.run(_digest_cmd(project) + flags, env=env, log=log, interval=interval), what, log)
         return once
 
     def build(what):
@@ -206,19 +207,29 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
 
     article = pick_article(root)
     original = article.read_bytes()
+    peer = root.parent / "digest-peer"
+    phase = ""
     try:
-        # Hugo's work (pages only), then the full build with the Pagefind index.
-        out["cold_nosearch"] = dict(timed_and_memory(cold(["--no-search"], "digest build (cold, no search)"), runs),
-                                    pages=count_pages(site))
-        out["cold"] = dict(timed_and_memory(cold([], "digest build (cold)"), runs), pages=count_pages(site))
-        out["warm"] = measure.summarize([build("no-op") for _ in range(runs)])
+        # Hugo's work (pages only), the same on Hugo's layouts, then the full build with
+        # the Pagefind index.
+        phase = "cold_nosearch"
+        out[phase] = dict(timed_and_memory(cold(root, ["--no-search"], "digest build (cold, no search)"), runs),
+                          pages=count_pages(site))
+        if peer.is_dir():
+            phase = "cold_peer"
+            out[phase] = dict(timed_and_memory(cold(peer, ["--no-search"], "digest build (cold, Hugo's layouts)"),
+                                               runs), pages=count_pages(peer / "site"))
+        phase = "cold"
+        out[phase] = dict(timed_and_memory(cold(root, [], "digest build (cold)"), runs), pages=count_pages(site))
+        phase = "warm"
+        out[phase] = measure.summarize([build("no-op") for _ in range(runs)])
+        phase = "edit"
         edits = []
         for i in range(runs):
             article.write_text(edit_body(original.decode("utf-8"), i), encoding="utf-8")
             edits.append(build("edit"))
-        out["edit"] = dict(measure.summarize(edits), article=article.name)
+        out[phase] = dict(measure.summarize(edits), article=article.name)
     except RuntimeError as exc:
-        phase = next(p for p in ("cold_nosearch", "cold", "warm", "edit") if p not in out)
         out[phase] = {"error": str(exc)[-1500:]}
         print(f"  digest {phase}: failed\n{exc}")
         return out

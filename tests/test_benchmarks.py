@@ -83,6 +83,25 @@ def test_digest_corpus_loads_in_the_content_model(out):
     assert len(site.articles) == N
 
 
+def test_digest_peer_renders_the_same_content_on_hugos_layouts(out, tmp_path):
+    """The digest-peer project builds the digest corpus with the Jinja twins of Hugo's layouts."""
+    from generator.build.builder import build_site
+    from generator.config import load_config
+
+    peer = out / "digest-peer"
+    assert sorted(p.name for p in (peer / "templates").iterdir()) == sorted(corpus.PEER_TEMPLATES)
+    config = load_config(peer, {"output": tmp_path / "site", "cache": tmp_path / "cache"})
+    assert config.paths["content"].resolve() == (out / "digest" / "content").resolve()
+    result = build_site(config, search_index=False)
+    slug = sorted((out / "digest" / "content" / "articles").glob("*.md"))[0].stem
+    page = (tmp_path / "site" / "articles" / slug / "index.html").read_text()
+    hugo = (out / "hugo" / "layouts" / "page.html").read_text()
+    # The same page skeleton as Hugo's page.html, and none of digest's own theme.
+    for part in ("<p>Speakers: ", "<p>Topics: ", "<h2>Quotes</h2><ul><li id=\"q-"):
+        assert part in page and part.split("<li")[0] in hugo
+    assert "site-header" not in page and result.pages > N
+
+
 def test_hugo_and_pelican_get_the_same_articles(out):
     digest_slugs = {p.stem for p in (out / "digest" / "content" / "articles").glob("*.md")}
     posts = sorted((out / "hugo" / "content" / "posts").glob("*.md"))
@@ -119,3 +138,12 @@ def test_targets_report_pass_and_miss():
     assert "- PASS ≥ 8× faster than Pelican (with search): Pelican ÷ digest = 16.0×" in lines
     assert "- PASS no-op ≤ 0.1× cold: 0.080×" in lines
     assert "- MISS 1-article edit ≤ 100 ms: 250 ms" in lines
+    assert not any("Hugo's layouts" in line for line in lines)
+
+    row["digest"]["cold_peer"] = {"wall": 8.8, "peak_mib": 600.0}
+    lines = report.targets(row)
+    assert "- MISS cold ≤ 1.0× Hugo (on Hugo's layouts): 1.10×" in lines
+    assert any(line.startswith("- PASS peak memory ≤ Hugo (on Hugo's layouts)") for line in lines)
+    assert not any("Pelican" in line and "Hugo's layouts" in line for line in lines)
+    table = report.size_table(10000, row)
+    assert "| digest cold, no search, on Hugo's layouts | 8.800 |" in table and "| 1.10× | 0.11× |" in table
