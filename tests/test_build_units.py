@@ -139,3 +139,17 @@ def test_quotes_are_grouped_by_consecutive_article():
     from generator.build.templates import by_article
     qs = [Q(article="a", id=1), Q(article="a", id=2), Q(article="b", id=3), Q(article="a", id=4)]
     assert [(slug, [q.id for q in g]) for slug, g in by_article(qs)] == [("a", [1, 2]), ("b", [3]), ("a", [4])]
+
+
+@pytest.mark.parametrize("summary, body, expected", [
+    ("Talks resumed on Monday.", "Talks resumed on Monday.\n\nMore.", True),
+    ("Talks  resumed\non Monday.", "**Talks** resumed on _Monday_.\n\nMore.", True),      # emphasis, spaces
+    ("Officials said talks resumed.", "Dateline line.\n\nOfficials said talks resumed.", True),  # 2nd paragraph
+    ("Officials said talks resumed.", "One.\n\nTwo.\n\nOfficials said talks resumed.", False),  # too late
+    ("Talks resumed on Monday.", "Talks stalled on Monday.", False),
+    ("", "Anything.", False),
+])
+def test_the_summary_leads_the_body_when_its_words_open_it(summary, body, expected):
+    from types import SimpleNamespace
+    from generator.build.pages import lede_in_body
+    assert lede_in_body(SimpleNamespace(summary=summary, body=body)) is expected

@@ -211,6 +211,29 @@ def test_macro_calls_bind_and_escape_like_jinja(autoescape):
         assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), call
 
 
+def test_imports_see_the_globals_jinja_gives_them():
+    """``{% from … import %}`` reuses the imported template's module when the importer has
+    no globals of its own, and builds one with them when it has, as Jinja does."""
+    from generator.build.templates import FastEscapeTemplate
+
+    files = {"m.html": "{% macro show() %}{{ who }}/{{ extra is defined }}{% endmacro %}",
+             "page.html": "{% from 'm.html' import show %}{{ show() }}"}
+    fast = environment(None)
+    fast.loader = jinja2.DictLoader(files)
+    plain = jinja2.Environment(loader=jinja2.DictLoader(files))
+    for env in (fast, plain):
+        env.globals["who"] = "env"
+    assert fast.template_class is FastEscapeTemplate
+    for extra in (None, {"extra": 1, "who": "template"}):
+        got = [fast.get_template("page.html", globals=extra).render() for _ in range(2)]
+        want = [plain.get_template("page.html", globals=extra).render() for _ in range(2)]
+        assert got == want, extra
+    assert got == ["env/True"] * 2        # "extra" reached the import through a module of its own
+    fast.loader.mapping["other.html"] = files["page.html"]
+    module = fast.get_template("m.html")._get_default_module(fast.get_template("other.html").new_context())
+    assert module is fast.get_template("m.html").module      # no globals of its own: the cached module
+
+
 def test_macro_arguments_leaves_every_unusual_call_to_jinja():
     from generator.build.templates import macro_arguments
     env = jinja2.Environment()

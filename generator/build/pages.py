@@ -313,6 +313,14 @@ def quote_date(site: Site) -> Callable[[Quote], str]:
     return fmt
 
 
+def lede_in_body(a: Article) -> bool:
+    """Does the body open with the summary? Compared on the first two paragraphs,
+    whitespace and Markdown emphasis ignored."""
+    def plain(text: str) -> str:
+        return " ".join(text.replace("\\", "").replace("*", "").replace("_", "").split())
+    return bool(a.summary) and plain(a.summary) in plain(" ".join(a.body.strip().split("\n\n")[:2]))
+
+
 def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) -> dict:
     section = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     page = {"rel": rel, "kind": kind, "title": title, "description": description,
@@ -366,7 +374,7 @@ class Contexts:
                          for q in a.quotes]
         return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article", jsonld=ld,
                               published=ld.get("datePublished")),
-                "a": a, "body_html": Markup(body), "placed": placed, "quote_counts": counts,
+                "a": a, "body_html": Markup(body), "lede_in_body": lede_in_body(a), "placed": placed, "quote_counts": counts,
                 "prev": site.articles[prev] if prev else None, "next": site.articles[nxt] if nxt else None,
                 "related": self.arts(site.related.get(a.slug, []))}
 

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import types
+from collections import ChainMap
 from datetime import datetime
 from pathlib import Path
 
@@ -212,7 +213,19 @@ def _escape(value):
 class FastEscapeTemplate(jinja2.Template):
     """A template whose ``{{ … }}`` output goes through ``_escape``. The compiled module
     imports ``escape`` by name; every function in it (root, blocks, macros) shares that
-    module's globals."""
+    module's globals. Also a quicker ``{% from … import %}`` (``_get_default_module``)."""
+
+    def _get_default_module(self, ctx=None):
+        # Jinja asks ``ctx.globals_keys - self.globals.keys()`` on every import: a set minus
+        # a ChainMap's keys view, which runs in Python (``Set.__rsub__``) key by key, on every
+        # page. The same set, with the difference taken in C over the ChainMap's dicts.
+        if ctx is not None and not self.environment.is_async:
+            g = self.globals
+            keys = ctx.globals_keys.difference(*g.maps) if isinstance(g, ChainMap) else ctx.globals_keys.difference(g)
+            if keys:
+                return self.make_module({k: ctx.parent[k] for k in keys})
+            ctx = None
+        return super()._get_default_module(ctx)
 
     @classmethod
     def from_code(cls, environment, code, globals, uptodate=None):
