@@ -83,6 +83,21 @@ def test_a_failed_build_leaves_the_previous_site_intact(project):
     assert not list(first.output.parent.glob(".*staging*"))
 
 
+def test_the_documented_model_filters_work_in_a_user_template_on_the_first_build(project):
+    (project / "templates").mkdir()
+    (project / "templates" / "speaker.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% for q in quotes %}'
+        '<p class="f">{{ q | quote_date }}|{{ (q | article_of).slug }}</p>{% endfor %}'
+        '<p class="d">{{ quotes | dated_articles | map(attribute="slug") | join(",") }}</p>{% endblock %}',
+        encoding="utf-8")
+    config, result = build(project)
+    page = next(p for p in (result.output / "speakers").glob("*/index.html") if 'class="f"' in p.read_text())
+    first = page.read_text().split('<p class="f">', 1)[1].split("</p>", 1)[0]
+    date, slug = first.split("|")
+    assert (result.output / "articles" / slug / "index.html").is_file() and date
+    assert slug in page.read_text().split('<p class="d">', 1)[1]
+
+
 def test_template_syntax_error_names_file_and_line(project):
     (project / "templates").mkdir()
     (project / "templates" / "article.html").write_text(

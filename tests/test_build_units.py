@@ -153,3 +153,14 @@ def test_the_summary_leads_the_body_when_its_words_open_it(summary, body, expect
     from types import SimpleNamespace
     from generator.build.pages import lede_in_body
     assert lede_in_body(SimpleNamespace(summary=summary, body=body)) is expected
+
+
+def test_newest_first_keeps_undated_articles_last():
+    from datetime import datetime
+    from types import SimpleNamespace as A
+    from generator.build.pages import newest_first
+    old, new = A(slug="old", date=datetime(2020, 1, 1)), A(slug="new", date=datetime(2021, 1, 1))
+    u1, u2 = A(slug="u1", date=None), A(slug="u2", date=None)
+    # Chronological order, as the model keeps it: undated last, by slug.
+    assert [a.slug for a in newest_first([old, new, u1, u2])] == ["new", "old", "u2", "u1"]
+    assert newest_first([]) == []

@@ -22,7 +22,7 @@ from generator.errors import ContentError, DigestError
 from generator.build import output, search
 from generator.build.body import markdown, render_article_body
 from generator.build.depends import affected, _echo_partners as _partners
-from generator.build.pages import Contexts, Digests, Page, article_of, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
+from generator.build.pages import Contexts, Digests, Page, article_of, dated_articles, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
 from generator.build.urls import output_file
 from generator.build.report import BuildResult, NullReporter
 from generator.build.templates import Fragments, environment, static_files, template_digests
@@ -291,6 +291,9 @@ class Builder:
         # source's listing, the repeated quotes) never start while the other worker idles.
         todo.sort(key=lambda p: p.kind == "article")
 
+        # The model's filters first: a template that names a filter compiles only if it exists.
+        env.filters.update(quote_date=quote_date(site), article_of=article_of(site),
+                           dated_articles=dated_articles(site))
         for name in sorted({p.template for p in todo if p.template}):
             env.get_template(name)     # compile once, before forking
         bodies = dict(self._ahead.pop().take()) if self._ahead else {}
@@ -300,8 +303,6 @@ class Builder:
         env.globals["cached"] = Fragments(urls)     # per build: fragments hold this build's links
         for tpl in list(env.cache.values()) if env.cache is not None else ():
             tpl._module = None      # imported macros bind the globals once; rebind them to this build's
-        env.filters["quote_date"] = quote_date(site)
-        env.filters["article_of"] = article_of(site)
         stage = output.fresh_staging(out)
         _R.update(env=env, contexts=contexts, static=static, stage=stage, out=out, todo=todo, fps=fps,
                   previous=prev_pages, urls=urls)

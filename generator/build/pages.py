@@ -304,6 +304,14 @@ def article_of(site: Site) -> Callable[[Quote], Article]:
     return lambda q: site.articles[q.article]
 
 
+def dated_articles(site: Site) -> Callable[[list[Quote]], list[Article]]:
+    """The articles of these quotes that have a date, in the quotes' order (a filter)."""
+    def dated(quotes) -> list[Article]:
+        arts = site.articles
+        return [a for a in (arts[q.article] for q in quotes) if a.date]
+    return dated
+
+
 def quote_date(site: Site) -> Callable[[Quote], str]:
     from generator.build.templates import longdate
 
@@ -311,6 +319,12 @@ def quote_date(site: Site) -> Callable[[Quote], str]:
         a = site.articles[q.article]
         return longdate(a.date, False) if a.date else "an undated article"
     return fmt
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    """Chronological articles (undated last) turned newest first, undated still last."""
+    dated = [a for a in articles if a.date]
+    return dated[::-1] + [a for a in articles if not a.date][::-1]
 
 
 def lede_in_body(a: Article) -> bool:
@@ -413,7 +427,7 @@ class Contexts:
         desc = f"What {sp.name} said, by topic and over time." + (f" {sp.role}." if sp.role else "")
         return {"page": _page(page.rel, "speaker", sp.name, desc, og_type="profile"),
                 "sp": sp, "quotes": quotes, "by_topic": by_topic, "other": other,
-                "quoted_in": self.arts(reversed(site.by_speaker.get(s, []))), "mentioned": self.arts(site.mentioned_in.get(s, [])),
+                "quoted_in": newest_first(self.arts(site.by_speaker.get(s, []))), "mentioned": self.arts(site.mentioned_in.get(s, [])),
                 "feed_rel": page.rel + "feed.xml" if quotes else None}
 
     def topics(self, page):
