@@ -1,5 +1,5 @@
-"""Work in forked processes: an ordered map (ingest's registry-free work, loading content)
-and ``Ahead`` (article bodies rendered while the build computes its indexes).
+"""Work in forked processes: a chunked map (ingest's registry-free work, loading content,
+rendering pages) and ``Ahead`` (article bodies rendered while the build computes its indexes).
 
 The job may be a closure (over the decoded seeds, the outlets…): it is set before
 the workers are forked and inherited by them, never pickled.  Only indices go to
@@ -54,10 +54,11 @@ def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None =
 
 
 def chunked_map(job: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None,
-                min_items: int | None = None, max_chunk: int = 64) -> Iterator[R]:
+                min_items: int | None = None, max_chunk: int = 64, ordered: bool = True) -> Iterator[R]:
     """``job(chunk)`` for consecutive chunks of ``items`` (at most ``max_chunk`` each), in
     order, sized and forked as ``ordered_map`` does; one chunk of everything when that
-    would not fork. For a job that returns one value per chunk (its results pickled once)."""
+    would not fork. For a job that returns one value per chunk (its results pickled once).
+    ``ordered=False``: each chunk's value as soon as it is ready, in any order."""
     global _job
     n = _processes(len(items), workers, min_items)
     if not n:
@@ -68,7 +69,7 @@ def chunked_map(job: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     _job = lambda k: job(chunks[k])       # noqa: E731 (inherited by the forked workers)
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
-            yield from pool.imap(_call, range(len(chunks)))
+            yield from (pool.imap if ordered else pool.imap_unordered)(_call, range(len(chunks)))
     finally:
         _job = None
 

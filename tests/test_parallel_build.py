@@ -70,6 +70,22 @@ def test_a_build_failing_after_loading_stops_the_work_ahead(tmp_path):
     assert b._ahead == [] and not multiprocessing.active_children()
 
 
+@pytest.mark.skipif(not parallel.forks(N, 2, 2 * builder.SERIAL_MAX), reason="needs fork")
+def test_a_template_failing_in_a_render_worker_names_its_file_and_line(tmp_path):
+    from generator.errors import ContentError
+    corpus.write_corpus(N, tmp_path / "bench")
+    root = tmp_path / "bench" / "digest"
+    (root / "templates").mkdir()
+    (root / "templates" / "topic.html").write_text(
+        '{% extends "base.html" %}{% block main %}\n{{ no_such_variable.attribute }}{% endblock %}')
+    config = load_config(str(root))
+    with pytest.raises(ContentError) as info:
+        builder.Builder(config, workers=2).build(search_index=False)
+    assert str(info.value.path).endswith("topic.html") and info.value.line == 2
+    assert "no_such_variable" in info.value.message
+    assert not config.paths["output"].exists() and not list(root.glob(".*staging*"))
+
+
 def test_ahead_returns_finished_results_in_order(tmp_path):
     def job(n):
         (tmp_path / str(n)).touch()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import multiprocessing
 import os
 import pickle
 import time
@@ -391,19 +390,17 @@ class Builder:
         return result
 
     def _run(self, todo: list[Page]):
-        n = min(self.workers, max(1, len(todo) // SERIAL_MAX))
-        if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for p in todo:
-                yield _render(p)
+        """Render ``todo``: in forked workers (they inherit ``_R``) if it is worth it,
+        results in any order."""
+        if not parallel.forks(len(todo), self.workers, 2 * SERIAL_MAX):
+            yield from map(_render, todo)
             return
-        size = max(1, min(64, len(todo) // (n * 8)))
-        chunks = [list(range(i, min(i + size, len(todo)))) for i in range(0, len(todo), size)]
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for batch in pool.imap_unordered(_render_chunk, chunks):
-                if batch and batch[0][0] == "!error":
-                    _, kind, message, path, line, hint = batch[0]
-                    raise ContentError(message, path or None, line, hint)
-                yield from batch
+        for batch in parallel.chunked_map(_render_chunk, range(len(todo)), self.workers, 2 * SERIAL_MAX,
+                                          ordered=False):
+            if batch and batch[0][0] == "!error":
+                _, kind, message, path, line, hint = batch[0]
+                raise ContentError(message, path or None, line, hint)
+            yield from batch
 
 
 @contextlib.contextmanager
