@@ -265,8 +265,7 @@ def bench_ingest(seeds: Path, runs: int, log: Path) -> dict:
         project.mkdir(parents=True)
         return _check(measure.run(cmd, env=_env(), log=log, interval=interval), "digest ingest", log)
 
-    timed = [once() for _ in range(runs)]
-    result = measure.summarize(timed, memory=once(SAMPLE))
+    result = timed_and_memory(once, runs)
     written = sum(1 for _ in (project / "content" / "articles").glob("*.md"))
     if not written:
         raise RuntimeError(f"digest ingest wrote no articles; see {log}")
