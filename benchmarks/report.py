@@ -45,8 +45,9 @@ def size_table(n: int, row: dict) -> str:
         lines[-1] += (f" {_mib(entry, 'peak_mib')} | {_mib(entry, 'maxrss_mib')} |"
                       f" {entry.get('pages', '')} |")
         if tool == "digest" and mode.startswith("cold"):   # peers: cold builds only
-            lines[-1] += (f" {_ratio(entry['wall'], hugo and hugo['wall'])} |"
-                          f" {_ratio(entry['wall'], pelican and pelican['wall'])} |")
+            lines[-1] += f" {_ratio(entry['wall'], hugo and hugo['wall'])} |"
+            # Pelican renders its own default theme, not Hugo's layouts.
+            lines[-1] += " |" if mode == "cold_peer" else f" {_ratio(entry['wall'], pelican and pelican['wall'])} |"
         else:
             lines[-1] += " | |"
     return "\n".join(lines)
