@@ -26,7 +26,7 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def _processes(items: int, workers: int | None, min_items: int | None) -> int:
+def processes(items: int, workers: int | None, min_items: int | None) -> int:
     """How many worker processes ``items`` jobs are worth (0: do them in this one)."""
     workers = default_workers() if workers is None else workers
     n = min(workers, items // ((min_items or PARALLEL_MIN) // 2))
@@ -35,7 +35,7 @@ def _processes(items: int, workers: int | None, min_items: int | None) -> int:
 
 def forks(items: int, workers: int | None = None, min_items: int | None = None) -> bool:
     """Would ``ordered_map`` run ``items`` jobs in other processes?"""
-    return _processes(items, workers, min_items) > 0
+    return processes(items, workers, min_items) > 0
 
 
 def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None,
@@ -59,16 +59,22 @@ def chunked_map(job: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
     order, sized and forked as ``ordered_map`` does; one chunk of everything when that
     would not fork. For a job that returns one value per chunk (its results pickled once).
     ``ordered=False``: each chunk's value as soon as it is ready, in any order."""
-    global _job
-    n = _processes(len(items), workers, min_items)
+    n = processes(len(items), workers, min_items)
     if not n:
         yield job(items)
         return
     size = max(4, min(max_chunk, len(items) // (n * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    yield from map_chunks(job, [items[i:i + size] for i in range(0, len(items), size)], n, ordered)
+
+
+def map_chunks(job: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]], workers: int,
+               ordered: bool = True) -> Iterator[R]:
+    """``job(chunk)`` for each of ``chunks`` as made by the caller, in ``workers`` forked
+    processes; ``ordered=False``: each value as soon as it is ready."""
+    global _job
     _job = lambda k: job(chunks[k])       # noqa: E731 (inherited by the forked workers)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
             yield from (pool.imap if ordered else pool.imap_unordered)(_call, range(len(chunks)))
     finally:
         _job = None

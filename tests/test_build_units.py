@@ -164,3 +164,17 @@ def test_newest_first_keeps_undated_articles_last():
     # Chronological order, as the model keeps it: undated last, by slug.
     assert [a.slug for a in newest_first([old, new, u1, u2])] == ["new", "old", "u2", "u1"]
     assert newest_first([]) == []
+
+
+def test_speaker_and_topic_pages_render_in_one_chunk_unless_they_are_most_of_the_work():
+    from types import SimpleNamespace as P
+    from generator.build.builder import render_chunks
+    kinds = ["speaker", "topic", "month"] * 4 + ["article"] * 40
+    todo = [P(kind=k) for k in kinds]
+    chunks = render_chunks(todo, 2, max_chunk=8)
+    assert [kinds[i] for i in chunks[0]] == ["speaker", "topic"] * 4
+    assert all(len(c) <= 8 for c in chunks[1:])
+    assert sorted(i for c in chunks for i in c) == list(range(len(todo)))      # each page once
+    assert [i for c in chunks[1:] for i in c] == [i for i, k in enumerate(kinds) if k not in ("speaker", "topic")]
+    many = [P(kind="speaker")] * 30 + [P(kind="article")] * 20       # more than one worker's share
+    assert all(len(c) <= 8 for c in render_chunks(many, 2, max_chunk=8))

@@ -35,6 +35,7 @@ PARSE_CACHE = "articles-cache.pickle"   # {"files": file -> (digest, registries 
                                         #  "chunks": more of those, as loaded (model.store.saved_cache),
                                         #  "index": echo groups and related (model.load.index)}
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
+SHARED_FRAGMENTS = ("speaker", "topic")     # page kinds rendered in one worker (render_chunks)
 
 # Per-process render state. Set in the parent before forking, so workers inherit the
 # model and the compiled templates instead of receiving them through pipes.
@@ -392,15 +393,29 @@ class Builder:
     def _run(self, todo: list[Page]):
         """Render ``todo``: in forked workers (they inherit ``_R``) if it is worth it,
         results in any order."""
-        if not parallel.forks(len(todo), self.workers, 2 * SERIAL_MAX):
+        n = parallel.processes(len(todo), self.workers, 2 * SERIAL_MAX)
+        if not n:
             yield from map(_render, todo)
             return
-        for batch in parallel.chunked_map(_render_chunk, range(len(todo)), self.workers, 2 * SERIAL_MAX,
-                                          ordered=False):
+        for batch in parallel.map_chunks(_render_chunk, render_chunks(todo, n), n, ordered=False):
             if batch and batch[0][0] == "!error":
                 _, kind, message, path, line, hint = batch[0]
                 raise ContentError(message, path or None, line, hint)
             yield from batch
+
+
+def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[list[int]]:
+    """Indices of ``todo`` in chunks for the render workers, in order. A speaker page and
+    a topic page show the same quote lists (one per speaker and topic), which ``cached()``
+    renders once per process: split over two workers, half of them were rendered twice.
+    So speaker and topic pages go in one chunk, first, unless they are more than one
+    worker's share of the pages."""
+    shared = [i for i, p in enumerate(todo) if p.kind in SHARED_FRAGMENTS]
+    if not shared or len(shared) > len(todo) // workers:
+        shared = []
+    rest = sorted(set(range(len(todo))) - set(shared))
+    size = max(1, min(max_chunk, len(todo) // (workers * 8)))
+    return ([shared] if shared else []) + [rest[i:i + size] for i in range(0, len(rest), size)]
 
 
 @contextlib.contextmanager
