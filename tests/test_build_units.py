@@ -178,3 +178,14 @@ def test_speaker_and_topic_pages_render_in_one_chunk_unless_they_are_most_of_the
     assert [i for c in chunks[1:] for i in c] == [i for i, k in enumerate(kinds) if k not in ("speaker", "topic")]
     many = [P(kind="speaker")] * 30 + [P(kind="article")] * 20       # more than one worker's share
     assert all(len(c) <= 8 for c in render_chunks(many, 2, max_chunk=8))
+
+
+def test_write_new_makes_the_folders_it_needs_and_replaces_a_file(tmp_path):
+    from generator.build.output import write_new
+    write_new(f"{tmp_path}/a/b/index.html", b"one")
+    write_new(f"{tmp_path}/a/b/feed.xml", b"x" * 300_000)       # the folder exists already
+    write_new(f"{tmp_path}/a/b/index.html", b"2")               # shorter: truncated, not patched
+    write_new(f"{tmp_path}/top.html", b"t")
+    assert (tmp_path / "a/b/index.html").read_bytes() == b"2"
+    assert (tmp_path / "a/b/feed.xml").read_bytes() == b"x" * 300_000
+    assert (tmp_path / "top.html").read_bytes() == b"t"

@@ -78,12 +78,7 @@ def _render(page: Page) -> tuple[str, str, str, int, bool]:
     prev = _R["previous"].get(out)
     if prev and prev[1] == sha and (_R["out"] / out).is_file():
         return out, _R["fps"][out], sha, len(data), False
-    target = _R["stage"] / out
-    try:
-        target.write_bytes(data)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    output.write_new(f"{_R['stage']}/{out}", data)
     return out, _R["fps"][out], sha, len(data), True
 
 
