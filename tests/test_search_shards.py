@@ -135,3 +135,10 @@ def test_the_no_search_flag_builds_pages_only(tmp_path):
     out = root / "site"
     assert (out / "index.html").is_file() and (out / "articles").is_dir()
     assert not (out / "pagefind").exists() and not (out / "search").exists()
+
+
+def test_pagefind_runs_as_its_binary_or_through_its_module():
+    import os
+    from generator.build.search import _pagefind
+    cmd = _pagefind()
+    assert cmd[1:] == ("-m", "pagefind") or (len(cmd) == 1 and os.access(cmd[0], os.X_OK))

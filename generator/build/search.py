@@ -10,6 +10,7 @@ one rename, so a failed run leaves the previous index in place.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -114,7 +115,7 @@ def _index_shard(out: Path, site: Path, bundle: Path, slugs, language: str) -> N
         if page.is_file():
             (site / "articles" / slug).mkdir(parents=True)
             os.link(page, site / "articles" / slug / "index.html")
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--glob", "articles/*/index.html",
+    cmd = [*_pagefind(), "--site", str(site), "--glob", "articles/*/index.html",
            "--output-path", str(bundle), "--force-language", language.split("-")[0] or "en", "--silent"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0 or not (bundle / "pagefind.js").exists():
@@ -125,6 +126,18 @@ def _index_shard(out: Path, site: Path, bundle: Path, slugs, language: str) -> N
                 "pagefind-worker.js", "pagefind-highlight.js", "pagefind-entry.json"):
             os.unlink(bundle / name)
     normalise(bundle)
+
+
+@functools.lru_cache(maxsize=1)
+def _pagefind() -> tuple[str, ...]:
+    """The Pagefind binary, found the way ``python -m pagefind`` finds it, which then only
+    execs it: run directly, each shard saves a Python start (≈ 80 ms). The module itself
+    if that lookup (not public API) ever moves."""
+    try:
+        from pagefind.service import _must_get_executable
+        return (str(_must_get_executable().resolve()),)
+    except Exception:
+        return (sys.executable, "-m", "pagefind")
 
 
 def index_files(out: Path) -> list[str]:
