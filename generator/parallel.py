@@ -1,4 +1,4 @@
-"""Work in forked processes: a chunked map (ingest's registry-free work, loading content,
+"""Work in forked processes: maps over chunks (ingest's registry-free work, loading content,
 rendering pages) and ``Ahead`` (article bodies rendered while the build computes its indexes).
 
 The job may be a closure (over the decoded seeds, the outlets…): it is set before
@@ -54,17 +54,16 @@ def ordered_map(job: Callable[[T], R], items: Sequence[T], workers: int | None =
 
 
 def chunked_map(job: Callable[[Sequence[T]], R], items: Sequence[T], workers: int | None = None,
-                min_items: int | None = None, max_chunk: int = 64, ordered: bool = True) -> Iterator[R]:
+                min_items: int | None = None, max_chunk: int = 64) -> Iterator[R]:
     """``job(chunk)`` for consecutive chunks of ``items`` (at most ``max_chunk`` each), in
     order, sized and forked as ``ordered_map`` does; one chunk of everything when that
-    would not fork. For a job that returns one value per chunk (its results pickled once).
-    ``ordered=False``: each chunk's value as soon as it is ready, in any order."""
+    would not fork. For a job that returns one value per chunk (its results pickled once)."""
     n = processes(len(items), workers, min_items)
     if not n:
         yield job(items)
         return
     size = max(4, min(max_chunk, len(items) // (n * 8)))
-    yield from map_chunks(job, [items[i:i + size] for i in range(0, len(items), size)], n, ordered)
+    yield from map_chunks(job, [items[i:i + size] for i in range(0, len(items), size)], n)
 
 
 def map_chunks(job: Callable[[Sequence[T]], R], chunks: Sequence[Sequence[T]], workers: int,

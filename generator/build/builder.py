@@ -406,9 +406,9 @@ def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[l
     So speaker and topic pages go in one chunk, first, unless they are more than one
     worker's share of the pages."""
     shared = [i for i, p in enumerate(todo) if p.kind in SHARED_FRAGMENTS]
-    if not shared or len(shared) > len(todo) // workers:
+    if len(shared) > len(todo) // workers:
         shared = []
-    rest = sorted(set(range(len(todo))) - set(shared))
+    rest = [i for i, p in enumerate(todo) if not shared or p.kind not in SHARED_FRAGMENTS]
     size = max(1, min(max_chunk, len(todo) // (workers * 8)))
     return ([shared] if shared else []) + [rest[i:i + size] for i in range(0, len(rest), size)]
 

@@ -388,7 +388,8 @@ class Contexts:
                          for q in a.quotes]
         return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article", jsonld=ld,
                               published=ld.get("datePublished")),
-                "a": a, "body_html": Markup(body), "lede_in_body": lede_in_body(a), "placed": placed, "quote_counts": counts,
+                "a": a, "body_html": Markup(body), "lede_in_body": lede_in_body(a), "placed": placed,
+                "quote_counts": counts,
                 "prev": site.articles[prev] if prev else None, "next": site.articles[nxt] if nxt else None,
                 "related": self.arts(site.related.get(a.slug, []))}
 

@@ -221,7 +221,7 @@ class FastEscapeTemplate(jinja2.Template):
         # page. The same set, with the difference taken in C over the ChainMap's dicts.
         if ctx is not None and not self.environment.is_async:
             g = self.globals
-            keys = ctx.globals_keys.difference(*g.maps) if isinstance(g, ChainMap) else ctx.globals_keys.difference(g)
+            keys = ctx.globals_keys.difference(*(g.maps if isinstance(g, ChainMap) else (g,)))
             if keys:
                 return self.make_module({k: ctx.parent[k] for k in keys})
             ctx = None
