@@ -176,7 +176,7 @@ def test_speaker_and_topic_pages_render_in_one_chunk_unless_they_are_most_of_the
     assert all(len(c) <= 8 for c in chunks[1:])
     assert sorted(i for c in chunks for i in c) == list(range(len(todo)))      # each page once
     assert [i for c in chunks[1:] for i in c] == [i for i, k in enumerate(kinds) if k not in ("speaker", "topic")]
-    many = [P(kind="speaker")] * 30 + [P(kind="article")] * 20       # more than one worker's share
+    many = [P(kind="speaker")] * 16 + [P(kind="article")] * 44       # more than half a worker's share
     assert all(len(c) <= 8 for c in render_chunks(many, 2, max_chunk=8))
 
 

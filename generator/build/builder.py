@@ -403,10 +403,11 @@ def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[l
     """Indices of ``todo`` in chunks for the render workers, in order. A speaker page and
     a topic page show the same quote lists (one per speaker and topic), which ``cached()``
     renders once per process: split over two workers, half of them were rendered twice.
-    So speaker and topic pages go in one chunk, first, unless they are more than one
-    worker's share of the pages."""
+    So speaker and topic pages go in one chunk, first, unless they are more than half a
+    worker's share of the pages: each costs about three article pages, and that one
+    worker must not end up with more than its share of the work."""
     shared = [i for i, p in enumerate(todo) if p.kind in SHARED_FRAGMENTS]
-    if len(shared) > len(todo) // workers:
+    if len(shared) > len(todo) // (2 * workers):
         shared = []
     rest = [i for i, p in enumerate(todo) if not shared or p.kind not in SHARED_FRAGMENTS]
     size = max(1, min(max_chunk, len(todo) // (workers * 8)))
