@@ -68,12 +68,13 @@ def write_digest(root: Path, reg: prose.Registry, articles: list[prose.Article])
     _write(content / "speakers.yaml", _yaml(reg.speakers))
     _write(content / "topics.yaml", _yaml(reg.topics))
     (root / "seeds").mkdir(parents=True, exist_ok=True)   # empty: build's ingest step is a no-op
-    _write(root / "digest.yaml", _yaml({
-        "title": "Benchmark digest",
-        "base_url": "http://127.0.0.1:8000/",
-        "paths": {"seeds": "seeds", "content": "content", "output": "site",
-                  "cache": ".digest-cache"},
-    }))
+    _write(root / "digest.yaml", _digest_config(seeds="seeds", content="content"))
+
+
+def _digest_config(**paths: str) -> str:
+    """``digest.yaml`` of a benchmark project: ``paths`` plus the output and cache folders."""
+    return _yaml({"title": "Benchmark digest", "base_url": "http://127.0.0.1:8000/",
+                  "paths": {**paths, "output": "site", "cache": ".digest-cache"}})
 
 
 # --- digest on Hugo's layouts: the same templates, to compare the engines ---------
@@ -127,12 +128,8 @@ def write_digest_peer(root: Path, reg: prose.Registry, articles: list[prose.Arti
     PEER_TEMPLATES as its templates/."""
     for name, text in PEER_TEMPLATES.items():
         _write(root / "templates" / name, text)
-    _write(root / "digest.yaml", _yaml({
-        "title": "Benchmark digest",
-        "base_url": "http://127.0.0.1:8000/",
-        "paths": {"seeds": "../digest/seeds", "content": "../digest/content", "output": "site",
-                  "cache": ".digest-cache", "templates": "templates"},
-    }))
+    _write(root / "digest.yaml", _digest_config(seeds="../digest/seeds", content="../digest/content",
+                                                templates="templates"))
 
 
 # --- Hugo: YAML front matter, speakers/topics taxonomies, minimal layouts -----
