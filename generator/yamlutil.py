@@ -3,6 +3,7 @@ that name ``file:line``, and where each key sits for errors found after parsing.
 """
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import yaml
@@ -13,10 +14,33 @@ from generator.errors import ContentError, DigestError
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SYNTAX_HINT = "check indentation, colons and quotes on that line"
 
-_Composer = getattr(yaml, "CBaseLoader", None)
+try:
+    from yaml.cyaml import CParser as _CParser      # libyaml's composer, as CBaseLoader uses it
+except ImportError:
+    _CParser = None
+
+
+class _Composer(_CParser or object):
+    """libyaml's composer without a resolver. It asks one for every node's tag (three
+    Python calls a node, a third of composing a front-matter block); ``_build`` types
+    plain scalars itself and never reads the tag."""
+
+    def resolve(self, kind, value, implicit):
+        return None
+
+    def descend_resolver(self, parent, index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers     # what SafeLoader types plain scalars by
 _SAFE = yaml.SafeLoader("")                                     # its scalar constructors, called directly
 _STR = "tag:yaml.org,2002:str"
+_PLAIN: dict = {}           # plain scalar -> its value: keys and slugs repeat in every file
+PLAIN_MAX = 65536
+_IMMUTABLE = (str, int, float, bool, type(None), datetime.date)
 
 
 class _Unusual(Exception):
@@ -32,7 +56,7 @@ def safe_load(text: str):
     SafeLoader's own implicit resolvers and scalar constructors, any other scalar is a
     string. Explicit tags, merge keys, aliases, unhashable keys and errors fall back to
     the full loader, which also gives the error its usual message and line."""
-    if _Composer is None or "!" in text or "<<" in text or "*" in text:
+    if _CParser is None or "!" in text or "<<" in text or "*" in text:
         return yaml.load(text, Loader=Loader)
     try:
         loader = _Composer(text)
@@ -49,16 +73,16 @@ def _build(node):
     cls = node.__class__
     if cls is yaml.ScalarNode:
         value = node.value
-        if not node.style:          # plain ("" from libyaml): typed the way SafeLoader types it
-            for tag, regexp in _RESOLVERS.get(value[:1] if value else "", ()):
-                if regexp.match(value):
-                    if tag == _STR:
-                        return value
-                    constructor = _SAFE.yaml_constructors.get(tag)
-                    if constructor is None:
-                        raise _Unusual(tag)
-                    return constructor(_SAFE, node)
-        return value
+        if node.style:              # quoted or block: a string
+            return value
+        typed = _PLAIN.get(value, _PLAIN)
+        if typed is _PLAIN:         # plain ("" from libyaml): typed the way SafeLoader types it
+            typed = _plain(node)
+            if typed.__class__ in _IMMUTABLE:
+                if len(_PLAIN) >= PLAIN_MAX:
+                    _PLAIN.clear()
+                _PLAIN[value] = typed
+        return typed
     if cls is yaml.SequenceNode:
         return [_build(item) for item in node.value]
     if cls is yaml.MappingNode:
@@ -67,6 +91,19 @@ def _build(node):
             out[_build(key)] = _build(value)      # TypeError for an unhashable key
         return out
     raise _Unusual(cls.__name__)
+
+
+def _plain(node):
+    value = node.value
+    for tag, regexp in _RESOLVERS.get(value[:1] if value else "", ()):
+        if regexp.match(value):
+            if tag == _STR:
+                return value
+            constructor = _SAFE.yaml_constructors.get(tag)
+            if constructor is None:
+                raise _Unusual(tag)
+            return constructor(_SAFE, node)
+    return value
 
 
 def syntax_error(exc: yaml.YAMLError, path: Path | str | None, *, first_line: int = 1,

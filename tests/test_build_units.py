@@ -189,3 +189,28 @@ def test_write_new_makes_the_folders_it_needs_and_replaces_a_file(tmp_path):
     assert (tmp_path / "a/b/index.html").read_bytes() == b"2"
     assert (tmp_path / "a/b/feed.xml").read_bytes() == b"x" * 300_000
     assert (tmp_path / "top.html").read_bytes() == b"t"
+
+
+RUN = """
+import atexit, sys, threading, time
+from generator import cli
+atexit.register(lambda: print("exit handler ran", flush=True))
+if "--thread" in sys.argv:
+    sys.argv.remove("--thread")
+    threading.Thread(target=lambda: (time.sleep(0.3), print("thread finished", flush=True))).start()
+cli.run()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_exits_at_once_but_runs_exit_handlers_and_flushes(project, thread):
+    import subprocess
+    import sys
+    args = [sys.executable, "-c", RUN, "-C", str(project), "build", "--no-ingest", "--no-search"]
+    done = subprocess.run(args + (["--thread"] if thread else []), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "built " in done.stdout and "exit handler ran" in done.stdout
+    assert ("thread finished" in done.stdout) is thread
+    (project / "content" / "articles" / "broken.md").write_text("---\ntitle: [unclosed\n---\nx\n")
+    failed = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and "broken.md" in failed.stderr

@@ -108,6 +108,20 @@ def test_safe_load_matches_safeloader_on_what_ingest_writes():
         assert _same(safe_load(text), yaml.load(text, Loader=Loader))
 
 
+def test_plain_scalars_are_typed_once_and_the_memo_stays_bounded(monkeypatch):
+    from generator import yamlutil
+    monkeypatch.setattr(yamlutil, "PLAIN_MAX", 16)
+    monkeypatch.setattr(yamlutil, "_PLAIN", {})
+    assert safe_load("a: 010\nb: [010, yes]\n") == {"a": 8, "b": [8, True]}
+    assert yamlutil._PLAIN["010"] == 8 and yamlutil._PLAIN["yes"] is True
+    rng = random.Random(5)
+    for _ in range(500):        # the same words again and again: typed from the memo
+        text = _random_doc(rng)
+        assert _same(_fast(text), _load(text)), text
+        assert len(yamlutil._PLAIN) <= 16
+    assert all(v.__class__ in yamlutil._IMMUTABLE for v in yamlutil._PLAIN.values())
+
+
 # --- Jinja: escapes and calls ----------------------------------------------------------------
 
 class Html:
