@@ -225,6 +225,80 @@ def test_macro_calls_bind_and_escape_like_jinja(autoescape):
         assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), call
 
 
+LAYOUTS = {
+    "base.html": "<title>{% block title %}T{% endblock %}</title>{{ site }}|{% block main %}{% endblock %}"
+                 "{% if flag %}<i>{{ flag }}</i>{% endif %}{% include 'part.html' %}",
+    "part.html": "<p>{{ site }} {{ '<&>' }}</p>{% for x in items %}<b>{{ x }}</b>,{{ loop.index }}{% endfor %}",
+    "page.html": "{% extends 'base.html' %}{% block title %}{{ super() }}+{{ t }}{% endblock %}"
+                 "{% block main %}{% for x in items %}<li>{{ x }}</li>{{ x * 2 }}{% else %}none{% endfor %}"
+                 "{% set s %}<s>{{ t }}</s>{% endset %}{{ s }}{% filter upper %}a{{ t }}b{% endfilter %}"
+                 "{% with y = t %}{{ y }}{{ y }}{% endwith %}{% if t %}{{ t }}!{{ t }}{% endif %}{% endblock %}",
+    "dynamic.html": "{% if parent %}{% extends parent %}{% endif %}{% block main %}[{{ t }}|{{ t }}]{% endblock %}"
+                    "outside {{ t }}",
+    "broken.html": "<p>{{ t }}</p>\n<p>{{ t.missing.deeper }}</p>",
+}
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_joined_output_renders_what_jinja_renders(autoescape):
+    """Pages yield each run of output as one string (``JoinedOutput``): the same text as
+    Jinja's piece-by-piece yields, through extends, blocks, super(), includes, loops,
+    set and filter blocks, dynamic extends and errors (same message, same line)."""
+    from generator.build.templates import JoinedOutput
+    fast = environment(None)
+    assert fast.code_generator_class is JoinedOutput
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               keep_trailing_newline=True)
+    for env in (fast, plain):
+        env.loader = jinja2.DictLoader(LAYOUTS)
+        env.autoescape = autoescape
+    for name, ctx in (("page.html", {"t": "<x>", "items": [1, 2], "site": "S", "flag": 0}),
+                      ("page.html", {"t": "", "items": [], "site": "&", "flag": "<f>"}),
+                      ("dynamic.html", {"t": 1, "parent": "base.html", "items": [3], "site": "S", "flag": 1}),
+                      ("dynamic.html", {"t": 1, "parent": None})):
+        want = plain.get_template(name).render(ctx)
+        assert fast.get_template(name).render(ctx) == want
+        assert "".join(fast.get_template(name).generate(ctx)) == want
+    errors = []
+    for env in (fast, plain):
+        with pytest.raises(jinja2.UndefinedError) as exc:
+            env.get_template("broken.html").render(t="x")
+        tb, lines = exc.value.__traceback__, []
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "<template>":
+                lines.append(tb.tb_lineno)
+            tb = tb.tb_next
+        errors.append((str(exc.value), lines))
+    assert errors[0] == errors[1] and errors[0][1] == [2]
+
+
+def test_the_default_theme_renders_the_same_with_joined_output(tmp_path, monkeypatch):
+    """The shipped templates, compiled with and without JoinedOutput, give the same site."""
+    import jinja2.compiler
+    from conftest import copy_fixture
+    from generator.build import Builder, NullReporter, templates
+    from generator.config import load_config
+
+    def site(name):
+        config = load_config(copy_fixture(tmp_path / name))
+        config.search["enabled"] = False
+        Builder(config, reporter=NullReporter()).build()
+        out = config.paths["output"]
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+    class Plain(jinja2.compiler.CodeGenerator):
+        used = 0
+
+        def __init__(self, *args, **kwargs):
+            Plain.used += 1
+            super().__init__(*args, **kwargs)
+
+    joined = site("joined")
+    monkeypatch.setattr(templates, "JoinedOutput", Plain)
+    plain = site("plain")
+    assert Plain.used and len(joined) > 30 and joined == plain
+
+
 def test_imports_see_the_globals_jinja_gives_them():
     """``{% from … import %}`` reuses the imported template's module when the importer has
     no globals of its own, and builds one with them when it has, as Jinja does."""
