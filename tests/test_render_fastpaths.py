@@ -180,6 +180,69 @@ def test_a_callable_object_marked_to_take_the_context_gets_it():
     assert env.from_string("{{ g() }}").render(g=g, name="Cy") == "hi Cy"
 
 
+def test_direct_calls_give_what_jinja_gives_every_time():
+    """Calls compiled to the direct-call table (``FastCode.visit_Call``) give Jinja's
+    results on the first render (through ``context.call``, which fills the table) and on
+    later ones (from the table): plain and foreign functions, one raising StopIteration,
+    context-taking ones inside loops, an unhashable callable, built-in methods, bound
+    methods, macros with and without a caller, and a call of something undefined."""
+    import dataclasses
+
+    @jinja2.pass_context
+    def seen(ctx, name):
+        return f"{name}={ctx.get(name, '-')}"
+
+    @dataclasses.dataclass
+    class Unhashable:
+        n: int = 1
+
+        def __call__(self, x):
+            return x * self.n
+
+    class Obj:
+        def twice(self, x):
+            return x * 2
+
+    def stop():
+        raise StopIteration
+
+    values = dict(seen=seen, u=Unhashable(3), obj=Obj(), stop=stop, plain=lambda x: f"<{x}>", words="a b")
+    src = ("{% macro m(x) %}[{{ x }}]{% endmacro %}{% macro wrap() %}({{ caller() }}){% endmacro %}"
+           "{% for i in [1, 2] %}{% set j = i * 10 %}{{ seen('j') }},{{ seen('i') }},{{ plain(i) }};{% endfor %}"
+           "{{ u(2) }} {{ obj.twice(4) }} {{ words.split() | join('+') }} {{ stop() is undefined }}"
+           " {{ m(plain('&')) }} {% call wrap() %}{{ m(1) }}{% endcall %} {{ seen('words') }}")
+    fast = environment(None)
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    want = plain.from_string(src).render(values)
+    tpl = fast.from_string(src)
+    assert [tpl.render(values) for _ in range(3)] == [want] * 3
+    for env in (fast, plain):
+        for _ in range(2):
+            with pytest.raises(jinja2.UndefinedError, match="'nope' is undefined"):
+                env.from_string("{{ nope(1) }}").render()
+
+
+def test_the_direct_call_table_keeps_jinja_s_stopiteration_rule_and_stays_bounded(monkeypatch):
+    from generator.build import templates
+    from generator.build.urls import Urls
+
+    def foreign():
+        return 1
+
+    urls = Urls("/", "")
+    env = environment(None)
+    tpl = env.from_string("{{ f() }}{{ u.article('x') }}")
+    monkeypatch.setattr(templates, "_DIRECT", {})
+    tpl = env.from_string("{{ f() }}{{ u.article('x') }}")    # compiled after: sees the new table
+    tpl.render(f=foreign, u=urls)
+    assert templates._DIRECT[urls.article] == urls.article      # digest's own: called bare
+    assert templates._DIRECT[foreign] is not foreign            # anything else: guarded
+    monkeypatch.setattr(templates, "DIRECT_MAX", 4)
+    for i in range(20):
+        env.from_string("{{ f() }}").render(f=lambda: i)
+        assert len(templates._DIRECT) <= 4
+
+
 MACROS = """{% macro m(x, y=3, z="z") %}[{{ x }}|{{ y }}|{{ z }}]{% endmacro %}
 {% macro nodefault(a, b) %}<{{ a }},{{ b is defined }}>{% endmacro %}
 {% macro wrap(tag) %}<{{ tag }}>{{ caller() }}</{{ tag }}>{% endmacro %}
@@ -240,13 +303,13 @@ LAYOUTS = {
 
 
 @pytest.mark.parametrize("autoescape", [True, False])
-def test_joined_output_renders_what_jinja_renders(autoescape):
-    """Pages yield each run of output as one string (``JoinedOutput``): the same text as
+def test_fast_code_renders_what_jinja_renders(autoescape):
+    """Pages yield each run of output as one string (``FastCode``): the same text as
     Jinja's piece-by-piece yields, through extends, blocks, super(), includes, loops,
     set and filter blocks, dynamic extends and errors (same message, same line)."""
-    from generator.build.templates import JoinedOutput
+    from generator.build.templates import FastCode
     fast = environment(None)
-    assert fast.code_generator_class is JoinedOutput
+    assert fast.code_generator_class is FastCode
     plain = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                                keep_trailing_newline=True)
     for env in (fast, plain):
@@ -272,8 +335,8 @@ def test_joined_output_renders_what_jinja_renders(autoescape):
     assert errors[0] == errors[1] and errors[0][1] == [2]
 
 
-def test_the_default_theme_renders_the_same_with_joined_output(tmp_path, monkeypatch):
-    """The shipped templates, compiled with and without JoinedOutput, give the same site."""
+def test_the_default_theme_renders_the_same_with_fast_code(tmp_path, monkeypatch):
+    """The shipped templates, compiled with and without FastCode, give the same site."""
     import jinja2.compiler
     from conftest import copy_fixture
     from generator.build import Builder, NullReporter, templates
@@ -294,7 +357,7 @@ def test_the_default_theme_renders_the_same_with_joined_output(tmp_path, monkeyp
             super().__init__(*args, **kwargs)
 
     joined = site("joined")
-    monkeypatch.setattr(templates, "JoinedOutput", Plain)
+    monkeypatch.setattr(templates, "FastCode", Plain)
     plain = site("plain")
     assert Plain.used and len(joined) > 30 and joined == plain
 
