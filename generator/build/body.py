@@ -2,6 +2,7 @@
 wrapped in an anchor target, and the first mention of each person linked."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 from typing import Callable
@@ -134,10 +135,20 @@ def spelling_needles(people: list[tuple[str, list[str]]]) -> dict[str, tuple[str
     first person listed keeps a spelling two share."""
     needles: dict[str, tuple[str, bool]] = {}
     for slug, names in people:
-        for k, n in enumerate(names):
-            if len(n) >= 3:
-                needles.setdefault(_escape(n), (slug, k == 0))
+        for n, is_name in _escaped(tuple(names)):
+            needles.setdefault(n, (slug, is_name))
     return needles
+
+
+@functools.lru_cache(maxsize=8192)
+def _escaped(names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    return tuple((_escape(n), k == 0) for k, n in enumerate(names) if len(n) >= 3)
+
+
+@functools.lru_cache(maxsize=8192)
+def _spellings(name: str, role: str, aliases: tuple[str, ...], kind: str) -> tuple[str, ...]:
+    # One speaker's spellings, for every article that names them.
+    return tuple(spellings(name, role, aliases, kind))
 
 
 def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Callable[[str], str]) -> str:
@@ -186,5 +197,5 @@ def render_article_body(md: MarkdownIt, article, speakers: dict, href: Callable[
     for slug in (*article.speakers, *article.mentions):
         sp = speakers.get(slug)
         if sp:
-            people.append((slug, spellings(sp.name, sp.role, sp.aliases, sp.kind)))
+            people.append((slug, _spellings(sp.name, sp.role, tuple(sp.aliases), sp.kind)))
     return link_people(body_html, people, href), placed

@@ -332,7 +332,7 @@ def lede_in_body(a: Article) -> bool:
     whitespace and Markdown emphasis ignored."""
     def plain(text: str) -> str:
         return " ".join(text.replace("\\", "").replace("*", "").replace("_", "").split())
-    return bool(a.summary) and plain(a.summary) in plain(" ".join(a.body.strip().split("\n\n")[:2]))
+    return bool(a.summary) and plain(a.summary) in plain(" ".join(a.body.strip().split("\n\n", 2)[:2]))
 
 
 def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) -> dict:
