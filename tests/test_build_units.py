@@ -214,3 +214,21 @@ def test_the_command_exits_at_once_but_runs_exit_handlers_and_flushes(project, t
     (project / "content" / "articles" / "broken.md").write_text("---\ntitle: [unclosed\n---\nx\n")
     failed = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1 and "broken.md" in failed.stderr
+
+
+def test_lazy_json_ld_is_built_only_when_shown_and_encodes_like_its_dict():
+    from generator.build.pages import Lazy
+    from generator.build.templates import environment, jsonld
+    built = []
+
+    def make():
+        built.append(1)
+        return {"@type": "NewsArticle", "headline": "</script><b>", "about": [{"name": "x"}]}
+
+    env = environment(None)
+    page = {"jsonld": Lazy(make)}
+    assert env.from_string("<title>{{ page.get('x') }}</title>").render(page=page) == "<title>None</title>"
+    assert built == []                                   # a theme that does not show it never builds it
+    shown = env.from_string("{% if page.jsonld %}{{ page.jsonld | jsonld }}{% endif %}").render(page=page)
+    assert shown == str(jsonld(make())) and "</script>" not in shown
+    assert page["jsonld"]["headline"] == "</script><b>" and len(built) == 2     # built once, then kept

@@ -11,6 +11,7 @@ import io
 import json
 import types
 from collections import ChainMap
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +59,8 @@ def atomdate(dt: datetime | None, fallback: str = "1970-01-01T00:00:00Z") -> str
 
 def jsonld(data) -> Markup:
     """JSON for a <script> block: '<', '>' and '&' escaped so no text can close the element."""
+    if isinstance(data, Mapping) and not isinstance(data, dict):    # pages.Lazy
+        data = dict(data)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
