@@ -77,8 +77,9 @@ def quote_topics(text: str, topics: tuple[str, ...], terms: dict[str, tuple[str,
     """Topics a statement is about: those whose terms occur in it, else the article's lead topic.
     ``needles``: ``topic_needles(topics, terms, registry)``, computed once per article."""
     folded = text.casefold()
+    contains = folded.__contains__
     hits = tuple(t for t, words in (needles or topic_needles(topics, terms, registry))
-                 if any(w in folded for w in words))
+                 if any(map(contains, words)))
     return hits or topics[:1]
 
 
