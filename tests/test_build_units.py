@@ -71,6 +71,18 @@ def test_links_are_relative_to_the_page_and_absolute_where_asked():
     assert urls.at("articles/x/").quote(type("Q", (), {"article": "x", "id": "q-1"})) == "../../articles/x/#q-1"
 
 
+@pytest.mark.parametrize("rel,absolute", [("", False), ("articles/x/", False), ("archive/2020/01/", False),
+                                          ("404.html", True), ("feed.xml", False)])
+def test_each_link_method_is_the_page_relative_link_of_its_path(rel, absolute):
+    urls = Urls("/repo/", "https://example.org/repo/").at(rel, absolute)
+    q = type("Q", (), {"article": "a-1", "id": "q-0000abcd"})
+    assert urls.article("a-1") == urls(urls.rel_article("a-1"))
+    assert urls.speaker("s") == urls(urls.rel_speaker("s")) and urls.topic("t") == urls(urls.rel_topic("t"))
+    assert urls.source("o") == urls(urls.rel_source("o"))
+    assert urls.quote(q) == urls(urls.rel_article("a-1")) + "#q-0000abcd"
+    assert urls.speaker_topic("s", "t") == urls(urls.rel_speaker("s")) + "#on-t"
+
+
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 70000, 2 ** 40, -1, -500, "", "é" * 30, b"\x00\x01",
                                    [], [1, ["a", [2, 3]]], {"k": [1, "v"]}])
 def test_cbor_round_trips(value):

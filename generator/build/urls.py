@@ -47,12 +47,14 @@ class Urls:
     def absolute(self, rel: str = "") -> str:
         return self.base_url + rel
 
-    def article(self, slug: str) -> str: return self(self.rel_article(slug))
-    def speaker(self, slug: str) -> str: return self(self.rel_speaker(slug))
-    def topic(self, slug: str) -> str: return self(self.rel_topic(slug))
-    def source(self, slug: str) -> str: return self(self.rel_source(slug))
+    # The links pages make most (hundreds a page), as self(self.rel_…(…)) in one step; a
+    # rel_… path is never empty, so never "./".
+    def article(self, slug: str) -> str: return f"{self.root}articles/{slug}/"
+    def speaker(self, slug: str) -> str: return f"{self.root}speakers/{slug}/"
+    def topic(self, slug: str) -> str: return f"{self.root}topics/{slug}/"
+    def source(self, slug: str) -> str: return f"{self.root}sources/{slug}/"
     def year(self, year: str) -> str: return self(self.rel_year(year))
     def month(self, month: str) -> str: return self(self.rel_month(month))
-    def quote(self, q) -> str: return f"{self.article(q.article)}#{q.id}"
-    def speaker_topic(self, speaker: str, topic: str) -> str: return f"{self.speaker(speaker)}#on-{topic}"
+    def quote(self, q) -> str: return f"{self.root}articles/{q.article}/#{q.id}"
+    def speaker_topic(self, speaker: str, topic: str) -> str: return f"{self.root}speakers/{speaker}/#on-{topic}"
     def static(self, name: str) -> str: return self(f"static/{name}")
