@@ -207,7 +207,12 @@ class FastCallContext(Context):
     a 10,000-article build. The answer belongs to the function (or the class of a callable
     object), so it is looked up once; anything that does want an argument, or whose
     answer cannot be cached, takes Jinja's own path. Built-in functions and methods
-    (``text.split``) never take one and are not remembered: each is bound to its string."""
+    (``text.split``) never take one and are not remembered: each is bound to its string.
+
+    A callable that takes nothing is also entered in the direct-call table (``_DIRECT``),
+    so compiled templates (``FastCode``) call it without coming here again: as it is if
+    it is digest's own code, else wrapped to keep Jinja's StopIteration rule; a macro
+    as ``_macro_call`` binds it."""
 
     _plain: dict = {}       # function or class -> True when Jinja passes it nothing
     PLAIN_MAX = 1024        # closures made per build (serve rebuilds) must not pile up
@@ -305,9 +310,11 @@ class FastCode(CodeGenerator):
     build lists; this is the same for pages.
 
     A call ``f(x)`` looks ``f`` up in a table of what may be called in its place (``f``
-    itself, a macro's binder; see ``FastCallContext.call``, which fills it) and calls
-    that, instead of going through ``context.call`` (about 0.3 µs a call, 70 calls on an
-    article page): ``(d if (d := _direct(f)) is not None else context.bound(f))(x)``."""
+    itself, a guarded wrapper, a macro's binder: ``FastCallContext.call`` fills it) and
+    calls that, instead of going through ``context.call`` (about 0.3 µs a call, 70 calls
+    on an article page). A callable not in the table, or unhashable, takes
+    ``context.call`` as before: ``(d if (d := _direct(f) if (f := …).__class__.__hash__
+    is not None else None) is not None else context.bound(f))(x)``."""
 
     def visit_Output(self, node, frame):
         if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:
