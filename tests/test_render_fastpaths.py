@@ -136,8 +136,10 @@ class SubMarkup(Markup):
 @pytest.mark.parametrize("value", ["", "plain", "<a href='x'>&amp;\"</a>", Markup("<i>kept</i>"),
                                    SubMarkup("<s>"), 12, 1.5, None, True, Html(), ["<x>"]])
 def test_the_fast_escape_equals_markupsafe(value):
+    from generator.build.templates import _escape_output
     out = fast_escape(value)
     assert out == escape(value) and type(out) is type(escape(value))
+    assert _escape_output(value) == escape(value)       # the same text; a plain str may stay plain
 
 
 def test_calls_from_templates_still_pass_context_and_environment_where_asked():

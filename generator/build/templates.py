@@ -273,6 +273,17 @@ def _escape(value):
     return value if cls is Markup else escape(value)
 
 
+def _escape_output(value) -> str:
+    """``_escape`` for a ``{{ … }}`` whose result goes straight into the output: a plain
+    string is escaped without being made a Markup object. Whatever collects output
+    (a page, a macro, a set or filter block) joins the pieces into one string and marks
+    that safe itself, so no piece's Markup-ness is ever looked at."""
+    cls = value.__class__
+    if cls is str and _escape_str is not None:
+        return _escape_str(value)
+    return value if cls is Markup else escape(value)
+
+
 class FastEscapeTemplate(jinja2.Template):
     """A template whose ``{{ … }}`` output goes through ``_escape``. The compiled module
     imports ``escape`` by name; every function in it (root, blocks, macros) shares that
@@ -297,6 +308,7 @@ class FastEscapeTemplate(jinja2.Template):
         if namespace.get("escape") is escape:
             namespace["escape"] = _escape
         namespace["_direct"] = _DIRECT.get
+        namespace["_escape_output"] = _escape_output
         return template
 
 
@@ -326,6 +338,13 @@ class FastCode(CodeGenerator):
         finally:
             frame.buffer = None
         self.writeline(f"yield concat({name})")
+
+    def _output_child_pre(self, node, frame, finalize):
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
+            return super()._output_child_pre(node, frame, finalize)
+        self.write("_escape_output(")
+        if finalize.src is not None:
+            self.write(finalize.src)
 
     @optimizeconst
     def visit_Call(self, node, frame, forward_caller=False):
