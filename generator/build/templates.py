@@ -124,7 +124,8 @@ def call_macro(macro: Macro, args: tuple, kwargs: dict, slow):
     if arguments is None:
         return slow()
     rv = macro._func(*arguments)
-    return Markup(rv) if macro._default_autoescape else rv
+    # Markup(rv) without Markup.__new__'s Python-level checks: rv is the str the macro joined
+    return str.__new__(Markup, rv) if macro._default_autoescape else rv
 
 
 class Fragments:
@@ -196,7 +197,7 @@ def _macro_call(macro: Macro):
             rv = macro._func(*arguments)
         except StopIteration:
             return macro._environment.undefined(STOPPED)
-        return Markup(rv) if escaped else rv
+        return str.__new__(Markup, rv) if escaped else rv
     return call
 
 
