@@ -263,22 +263,13 @@ class FastCallContext(Context):
 _escape_str = getattr(markupsafe, "_escape_inner", None)     # markupsafe's C escaper
 
 
-def _escape(value):
-    """``markupsafe.escape`` with its two commonest cases made cheap: a plain string is
-    escaped without the Python-level ``Markup.__new__``, and Markup (macro and fragment
-    output, which passes through ``{{ … }}`` several times on its way into a page) is
-    returned as is instead of copied. Same result for every input."""
-    cls = value.__class__
-    if cls is str and _escape_str is not None:
-        return str.__new__(Markup, _escape_str(value))
-    return value if cls is Markup else escape(value)
-
-
 def _escape_output(value) -> str:
-    """``_escape`` for a ``{{ … }}`` whose result goes straight into the output: a plain
-    string is escaped without being made a Markup object. Whatever collects output
-    (a page, a macro, a set or filter block) joins the pieces into one string and marks
-    that safe itself, so no piece's Markup-ness is ever looked at."""
+    """``markupsafe.escape`` for a ``{{ … }}`` whose result goes straight into the output,
+    the only place compiled templates call ``escape``: a plain string is escaped by the C
+    escaper and left a plain string, and Markup (macro and fragment output) is returned
+    as is. Whatever collects output (a page, a macro, a set or filter block) joins the
+    pieces into one string and marks that safe itself, so no piece's Markup-ness is ever
+    looked at. The same text as ``escape`` for every input."""
     cls = value.__class__
     if cls is str and _escape_str is not None:
         return _escape_str(value)
@@ -286,9 +277,9 @@ def _escape_output(value) -> str:
 
 
 class FastEscapeTemplate(jinja2.Template):
-    """A template whose ``{{ … }}`` output goes through ``_escape``. The compiled module
-    imports ``escape`` by name; every function in it (root, blocks, macros) shares that
-    module's globals. Also a quicker ``{% from … import %}`` (``_get_default_module``)."""
+    """A template whose ``{{ … }}`` output goes through ``_escape_output``. The compiled
+    module imports ``escape`` by name; every function in it (root, blocks, macros) shares
+    that module's globals. Also a quicker ``{% from … import %}`` (``_get_default_module``)."""
 
     def _get_default_module(self, ctx=None):
         # Jinja asks ``ctx.globals_keys - self.globals.keys()`` on every import: a set minus
@@ -307,9 +298,8 @@ class FastEscapeTemplate(jinja2.Template):
         template = super().from_code(environment, code, globals, uptodate)
         namespace = template.root_render_func.__globals__
         if namespace.get("escape") is escape:
-            namespace["escape"] = _escape
+            namespace["escape"] = _escape_output
         namespace["_direct"] = _DIRECT.get
-        namespace["_escape_output"] = _escape_output
         return template
 
 
@@ -339,13 +329,6 @@ class FastCode(CodeGenerator):
         finally:
             frame.buffer = None
         self.writeline(f"yield concat({name})")
-
-    def _output_child_pre(self, node, frame, finalize):
-        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
-            return super()._output_child_pre(node, frame, finalize)
-        self.write("_escape_output(")
-        if finalize.src is not None:
-            self.write(finalize.src)
 
     @optimizeconst
     def visit_Call(self, node, frame, forward_caller=False):
