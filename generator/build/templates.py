@@ -116,14 +116,21 @@ def macro_arguments(macro: Macro, args: tuple, kwargs: dict) -> list | None:
     return arguments
 
 
-def call_macro(macro: Macro, args: tuple, kwargs: dict, slow):
-    """``macro(*args, **kwargs)`` as Jinja would: bound by ``macro_arguments`` when it can,
-    else by ``slow()``, Jinja's own call. Escaped as Jinja's ``Macro.__call__`` decides:
-    by the autoescape setting of the template that defines the macro."""
+STOPPED = "value was undefined because a callable raised a StopIteration exception"
+
+
+def call_macro(macro: Macro, args: tuple, kwargs: dict):
+    """``macro(*args, **kwargs)`` as Jinja's ``Context.call`` makes it: bound by
+    ``macro_arguments`` when it can, else by Jinja's own ``Macro.__call__``; a
+    StopIteration gives an undefined value. Escaped as ``Macro.__call__`` decides: by
+    the autoescape setting of the template that defines the macro."""
     arguments = None if macro._environment.is_async else macro_arguments(macro, args, kwargs)
-    if arguments is None:
-        return slow()
-    rv = macro._func(*arguments)
+    try:
+        if arguments is None:
+            return macro(*args, **kwargs)
+        rv = macro._func(*arguments)
+    except StopIteration:
+        return macro._environment.undefined(STOPPED)
     # Markup(rv) without Markup.__new__'s Python-level checks: rv is the str the macro joined
     return str.__new__(Markup, rv) if macro._default_autoescape else rv
 
@@ -149,13 +156,11 @@ class Fragments:
             key += tuple((k, _key(v)) for k, v in sorted(kwargs.items()))
         hit = self.memo.get(key)
         if hit is None:
-            out = (call_macro(macro, args, kwargs, lambda: macro(*args, **kwargs))
-                   if macro.__class__ is Macro else macro(*args, **kwargs))
+            out = call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
             hit = self.memo[key] = (out, macro, args, kwargs)
         return hit[0]
 
 
-STOPPED = "value was undefined because a callable raised a StopIteration exception"
 _DIRECT: dict = {}      # callable -> what compiled templates call in its place (FastCode.visit_Call)
 DIRECT_MAX = 4096       # macros and bound methods made per build (serve rebuilds) must not pile up
 
@@ -186,18 +191,9 @@ def _guarded(fn, environment):
 
 
 def _macro_call(macro: Macro):
-    """``call_macro`` for one macro, without a closure made per call."""
-    escaped = macro._default_autoescape
-
+    """What compiled templates call in place of ``macro``."""
     def call(*args, **kwargs):
-        arguments = macro_arguments(macro, args, kwargs)
-        try:
-            if arguments is None:
-                return macro(*args, **kwargs)
-            rv = macro._func(*arguments)
-        except StopIteration:
-            return macro._environment.undefined(STOPPED)
-        return str.__new__(Markup, rv) if escaped else rv
+        return call_macro(macro, args, kwargs)
     return call
 
 
@@ -231,7 +227,7 @@ class FastCallContext(Context):
                 kwargs.pop("_block_vars", None)
             if not __obj._environment.is_async:
                 _remember(__obj, _macro_call(__obj))
-            return call_macro(__obj, args, kwargs, lambda: Context.call(__self, __obj, *args, **kwargs))
+            return call_macro(__obj, args, kwargs)
         if cls is not types.BuiltinFunctionType:
             if cls is types.MethodType:
                 key = __obj.__func__
