@@ -54,8 +54,9 @@ def safe_load(text: str):
     60 % of the time for a front-matter block). Here libyaml composes the node tree
     without typing it (``_Composer``), and one recursive walk builds the values: a plain
     scalar gets SafeLoader's own implicit resolvers and scalar constructors (once per
-    distinct scalar, ``_PLAIN``), any other scalar is a string. Explicit tags, merge keys, aliases, unhashable keys and errors fall back to
-    the full loader, which also gives the error its usual message and line."""
+    distinct scalar, ``_PLAIN``), any other scalar is a string. Explicit tags, merge
+    keys, aliases, unhashable keys and errors fall back to the full loader, which also
+    gives the error its usual message and line."""
     if _CParser is None or "!" in text or "<<" in text or "*" in text:
         return yaml.load(text, Loader=Loader)
     try:
