@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
+from conftest import build
 from linkcheck import broken_links, parse_html
 
 
@@ -224,3 +225,18 @@ def test_demo_spec_quotes_are_on_their_speaker_pages(tmp_path):
                 missing.append((seed, q["speaker"], q["starts_with"]))
     assert not missing
     assert broken_links(out, config.base_path, site_url=config.base_url) == []
+
+
+def test_more_echoes_than_shown_read_as_a_sentence(project):
+    # Four more reports of the same pledge: the article lists three and "and N more".
+    src = (project / "content/articles/lindqvist-repeats-pledge.md").read_text()
+    for i in range(4):
+        (project / f"content/articles/pledge-copy-{i}.md").write_text(
+            src.replace("slug: lindqvist-repeats-pledge", f"slug: pledge-copy-{i}")
+               .replace("'2021-06-07T16:14'", f"'2021-07-0{i + 1}T10:00'"))
+    config, _ = build(project)
+    html = read(config.paths["output"], "articles/lindqvist-repeats-pledge/index.html")
+    echo = html.split('<p class="echo">', 1)[1].split("</p>", 1)[0]
+    text = " ".join(re.sub(r"<[^>]+>", "", echo).split())
+    assert re.search(r"\(\d+ \w+ \d{4}(, \d\d:\d\d)?\) and 2 more$", text), text
+    assert text.startswith("Also reported in: ") and text.count("; ") == 2
