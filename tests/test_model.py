@@ -171,3 +171,18 @@ def test_echoes_and_related_are_reused_only_while_their_inputs_hold(site):
     quote_edit = {**arts, slug: dataclasses.replace(arts[slug], quotes=quotes)}
     index(quote_edit, site.speakers, site.topics, {}, memo)
     assert memo["key"] != key
+
+
+def test_article_names_lists_markdown_files_only_sorted(tmp_path):
+    from generator.model.load import article_files, article_names
+    assert article_names(tmp_path) == []                        # no articles folder
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("b.md", "a.md", "B.md", ".a.md.swp", ".hidden.md", "notes.txt", "a.md~"):
+        (folder / name).write_text("x")
+    (folder / "dir.md").mkdir()                                 # a folder is not an article
+    (folder / "link.md").symlink_to(folder / "a.md")            # a link to a file is
+    expected = sorted(str(p) for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    assert article_names(tmp_path) == expected
+    assert [Path(n).name for n in expected] == ["B.md", "a.md", "b.md", "link.md"]
+    assert article_files(tmp_path) == [Path(n) for n in expected]

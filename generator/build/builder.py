@@ -27,7 +27,7 @@ from generator.build.report import BuildResult, NullReporter
 from generator.build.templates import Fragments, environment, static_files, template_digests
 from generator.build.urls import Urls
 from generator.model.articles import digest_bytes
-from generator.model.load import article_files
+from generator.model.load import article_names
 from generator.model.store import ContentStore, saved_cache
 
 STATE = "build-state.pickle"
@@ -91,13 +91,13 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
         return [("!error", type(exc).__name__, exc.message, str(exc.path or ""), exc.line, exc.hint)]
 
 
-def _signature(config, files: list[Path]) -> str:
+def _signature(config, files: list[str]) -> str:
     """Cheap fingerprint of every input (paths, sizes, mtimes) plus the config."""
     h = hashlib.sha1(__version__.encode())
     h.update(repr(_config_key(config)).encode())
     for p in files:
         try:
-            st = p.stat()
+            st = os.stat(p)
         except OSError:
             continue
         h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
@@ -110,16 +110,16 @@ def _config_key(config) -> tuple:
             str(config.paths["templates"]))
 
 
-def _input_files(config) -> list[Path]:
+def _input_files(config) -> list[str]:
     content = config.paths["content"]
-    files = article_files(content) + [content / n for n in ("speakers.yaml", "topics.yaml", "sources.yaml")]
+    files = article_names(content) + [str(content / n) for n in ("speakers.yaml", "topics.yaml", "sources.yaml")]
     tpl = config.paths["templates"]
     if tpl.is_dir():
-        files += sorted(p for p in tpl.rglob("*") if p.is_file())
+        files += sorted(str(p) for p in tpl.rglob("*") if p.is_file())
     from generator.build.templates import DEFAULTS
-    files += sorted(p for p in DEFAULTS.rglob("*") if p.is_file())
+    files += sorted(str(p) for p in DEFAULTS.rglob("*") if p.is_file())
     if config.source:
-        files.append(config.source)
+        files.append(str(config.source))
     return files
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +33,20 @@ class ContentErrors(ContentError):
         return "\n".join(lines)
 
 
-def article_files(content_dir: Path) -> list[Path]:
-    folder = content_dir / ARTICLES
-    if not folder.is_dir():
+def article_names(content_dir: Path) -> list[str]:
+    """The article files as sorted path strings: listed with ``os.scandir``, which makes no
+    ``Path`` per file (at 10,000 files, glob, ``is_file`` and sorting Paths took 70 ms)."""
+    try:
+        entries = os.scandir(content_dir / ARTICLES)
+    except OSError:         # no folder, or not one: no articles (as before)
         return []
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    with entries:
+        return sorted(e.path for e in entries
+                      if e.name.endswith(".md") and not e.name.startswith(".") and e.is_file())
+
+
+def article_files(content_dir: Path) -> list[Path]:
+    return [Path(n) for n in article_names(content_dir)]
 
 
 def read_articles(files: list[Path], cache: ParseCache | None, errors: list[ContentError],

@@ -20,7 +20,7 @@ from generator.errors import ContentError
 from generator.ingest.slugs import slugify
 from generator.model import registry
 from generator.model.articles import digest_bytes, front_matter_lines, parse_file, validate
-from generator.model.load import ARTICLES, ContentErrors, article_files, index, index_key
+from generator.model.load import ARTICLES, ContentErrors, article_names, index, index_key
 from generator.model.types import Article, Site
 
 REGISTRIES = ("speakers.yaml", "topics.yaml", "sources.yaml")
@@ -119,7 +119,7 @@ class ContentStore:
             # Registries saved unchanged: only the named articles can differ.
             return self._update(prev, sorted(n for n in names if str(Path(n).parent) == articles_dir))
         speakers, topics, table, reg = regs
-        files = article_files(self.dir)
+        files = article_names(self.dir)
         _W.update(speakers=speakers, topics=topics, resolve=registry.source_resolver(table), reg=reg,
                   cache=self.cache)
         articles: dict[str, Article] = {}
@@ -176,7 +176,7 @@ class ContentStore:
                 _W.update(speakers=speakers, topics=topics, resolve=resolve, reg=prev.registries[3],
                           cache=self.cache)
                 try:
-                    _, digest, new, errs = _load_one(path)
+                    _, digest, new, errs = _load_one(name)
                 finally:
                     _W.clear()
                 if new is True:
@@ -209,9 +209,9 @@ _W: dict = {}
 PARALLEL_MIN = 256       # below this many files a process pool costs more than it saves
 
 
-def _load_one(path: Path) -> tuple:
+def _load_one(name: str) -> tuple:
     """(file, digest, Article | True for a valid cache entry | None, error parts)."""
-    name = str(path)
+    path = Path(name)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -232,17 +232,17 @@ def _load_one(path: Path) -> tuple:
     return name, digest, art, [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in errors]
 
 
-def _load_chunk(paths: list[Path]) -> bytes:
-    return pickle.dumps([_load_one(p) for p in paths], pickle.HIGHEST_PROTOCOL)
+def _load_chunk(names: list[str]) -> bytes:
+    return pickle.dumps([_load_one(n) for n in names], pickle.HIGHEST_PROTOCOL)
 
 
-def _load_all(paths: list[Path], workers: int):
+def _load_all(names: list[str], workers: int):
     """Read, parse and validate files, in forked processes when there are many: YAML and
     validation are most of a cold load. Yields (the rows pickled, or None; rows)."""
-    if not parallel.forks(len(paths), workers, PARALLEL_MIN):
-        yield None, [_load_one(p) for p in paths]
+    if not parallel.forks(len(names), workers, PARALLEL_MIN):
+        yield None, [_load_one(n) for n in names]
         return
-    for data in parallel.chunked_map(_load_chunk, paths, workers, PARALLEL_MIN, max_chunk=256):
+    for data in parallel.chunked_map(_load_chunk, names, workers, PARALLEL_MIN, max_chunk=256):
         yield data, pickle.loads(data)
 
 
