@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 # CommonMark block and inline rules, without raw HTML (scraped text is never trusted) and
@@ -29,6 +30,7 @@ def markdown():
 
 
 def markdown_py() -> MarkdownIt:
+    from markdown_it import MarkdownIt      # imported only when used: 10 ms of every start-up
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["image", "html_block", "html_inline"])
     return md

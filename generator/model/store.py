@@ -10,6 +10,7 @@ succeeded, so a failed build is diffed again against the last good content.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import pickle
 import tempfile
 from dataclasses import dataclass, field
@@ -207,6 +208,8 @@ class ContentStore:
 # What the loading workers need, set before forking (inherited, never pickled).
 _W: dict = {}
 PARALLEL_MIN = 256       # below this many files a process pool costs more than it saves
+# validate() slugifies each article's outlet; a digest has a handful of outlets.
+_slugify = functools.lru_cache(maxsize=256)(slugify)
 
 
 def _load_one(name: str) -> tuple:
@@ -227,7 +230,7 @@ def _load_one(name: str) -> tuple:
         errors.append(exc)
         art = None
     else:
-        art = validate(path, meta, body, line, digest, _W["speakers"], _W["topics"], _W["resolve"], slugify, errors)
+        art = validate(path, meta, body, line, digest, _W["speakers"], _W["topics"], _W["resolve"], _slugify, errors)
     # ContentError does not survive pickling: send its parts.
     return name, digest, art, [(e.message, str(e.path) if e.path else None, e.line, e.hint) for e in errors]
 
