@@ -229,8 +229,8 @@ def test_the_command_exits_at_once_but_runs_exit_handlers_and_flushes(project, t
 
 
 def test_lazy_json_ld_is_built_only_when_shown_and_encodes_like_its_dict():
-    from generator.build.pages import Lazy
-    from generator.build.templates import environment, jsonld
+    from generator.build.jsonld import LazyJSON as Lazy, script_json as jsonld
+    from generator.build.templates import environment
     built = []
 
     def make():
@@ -244,3 +244,39 @@ def test_lazy_json_ld_is_built_only_when_shown_and_encodes_like_its_dict():
     shown = env.from_string("{% if page.jsonld %}{{ page.jsonld | jsonld }}{% endif %}").render(page=page)
     assert shown == str(jsonld(make())) and "</script>" not in shown
     assert page["jsonld"]["headline"] == "</script><b>" and len(built) == 2     # built once, then kept
+
+
+PLAIN_JSON = [
+    "".join(chr(c) for c in range(0xD800)),                  # every control, quote and BMP character
+    "".join(chr(c) for c in range(0xE000, 0x10000, 7)) + "\U0001F600\U0010FFFF",
+    {"@type": "Quotation", "text": "</script><!-- \u2028\u2029 & \"q\" \\ \x00\x1f\x7f",
+     "n": [0, -1, 2**63 - 1, -2**63, True, False, None], "nested": [{"a": [[], {}]}, "é"]},
+    {"big": 2**64}, "lone \ud800 surrogate",               # orjson refuses these: json's text
+]
+
+
+@pytest.mark.parametrize("data", PLAIN_JSON)
+def test_plain_json_is_encoded_exactly_as_json_dumps(data):
+    pytest.importorskip("orjson")
+    from generator.build import jsonld
+    assert jsonld.orjson is not None
+    assert jsonld._dumps_plain(data) == jsonld.dumps(data)
+    assert jsonld.script_json(jsonld.LazyJSON(lambda: {"x": data})) == jsonld.script_json({"x": data})
+
+
+def test_every_article_json_ld_of_the_fixture_encodes_as_json_dumps():
+    from pathlib import Path
+    from generator.build import jsonld
+    from generator.build.pages import Contexts, plan
+    from generator.config import load_config
+    from generator.model import load_site
+    config = load_config(Path(__file__).parent / "fixtures" / "digest")
+    site, urls = load_site(config.paths["content"]), Urls(config.base_path, config.base_url)
+    contexts = Contexts(site, config, urls, markdown())
+    pages = [p for p in plan(site, config, urls, {}) if p.kind == "article"]
+    assert len(pages) == len(site.articles) > 3
+    for page in pages:
+        urls.at(page.rel)
+        lazy = contexts(page)["page"]["jsonld"]
+        assert isinstance(lazy, jsonld.LazyJSON)
+        assert jsonld._dumps_plain(lazy.resolve()) == jsonld.dumps(dict(lazy))

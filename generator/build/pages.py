@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable
 
 from markupsafe import Markup
 
 from generator.build.body import render_article_body
+from generator.build.jsonld import LazyJSON
 from generator.build.search import shard_members
 from generator.build.urls import Urls, output_file
 from generator.model.types import Article, Quote, Site
@@ -336,30 +336,6 @@ def lede_in_body(a: Article) -> bool:
     return bool(a.summary) and plain(a.summary) in plain(" ".join(a.body.strip().split("\n\n", 2)[:2]))
 
 
-class Lazy(Mapping):
-    """A mapping made on first use: an article's JSON-LD, which a theme may never show
-    (about 20 µs an article page to build)."""
-
-    __slots__ = ("_make", "_data")
-
-    def __init__(self, make: Callable[[], dict]):
-        self._make, self._data = make, None
-
-    def _dict(self) -> dict:
-        if self._data is None:
-            self._data = self._make()
-        return self._data
-
-    def __getitem__(self, key):
-        return self._dict()[key]
-
-    def __iter__(self):
-        return iter(self._dict())
-
-    def __len__(self) -> int:
-        return len(self._dict())
-
-
 def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) -> dict:
     section = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     page = {"rel": rel, "kind": kind, "title": title, "description": description,
@@ -397,7 +373,7 @@ class Contexts:
         published = ((f"{a.date:%Y-%m-%dT%H:%M:%S}" if a.has_time else f"{a.date:%Y-%m-%d}")
                      if a.date else None)
         return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article",
-                              jsonld=Lazy(lambda: self._article_ld(a, page.rel, published)), published=published),
+                              jsonld=LazyJSON(lambda: self._article_ld(a, page.rel, published)), published=published),
                 "a": a, "body_html": Markup(body), "lede_in_body": lede_in_body(a), "placed": placed,
                 "quote_counts": counts,
                 "prev": site.articles[prev] if prev else None, "next": site.articles[nxt] if nxt else None,

@@ -8,10 +8,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import json
 import types
 from collections import ChainMap
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from jinja2 import meta as jmeta
 from jinja2.compiler import CodeGenerator, optimizeconst
 from markupsafe import Markup, escape
 
+from generator.build.jsonld import script_json
 from generator.errors import ContentError
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults" / "templates"
@@ -55,14 +54,6 @@ def monthname(month: str) -> str:
 
 def atomdate(dt: datetime | None, fallback: str = "1970-01-01T00:00:00Z") -> str:
     return f"{dt:%Y-%m-%dT%H:%M:%S}Z" if dt else fallback
-
-
-def jsonld(data) -> Markup:
-    """JSON for a <script> block: '<', '>' and '&' escaped so no text can close the element."""
-    if isinstance(data, Mapping) and not isinstance(data, dict):    # pages.Lazy
-        data = dict(data)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def by_article(quotes) -> list[tuple[str, list]]:
@@ -359,7 +350,7 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
     env.code_generator_class = FastCode
     env.template_class = FastEscapeTemplate
     env.filters.update(isodate=isodate, longdate=longdate, monthname=monthname,
-                       atomdate=atomdate, jsonld=jsonld, by_article=by_article)
+                       atomdate=atomdate, jsonld=script_json, by_article=by_article)
     env.globals["cached"] = Fragments()     # the builder installs a memoising one per build
     return env
 
