@@ -280,3 +280,11 @@ def test_every_article_json_ld_of_the_fixture_encodes_as_json_dumps():
         lazy = contexts(page)["page"]["jsonld"]
         assert isinstance(lazy, jsonld.LazyJSON)
         assert jsonld._dumps_plain(lazy.resolve()) == jsonld.dumps(dict(lazy))
+
+
+def test_json_ld_without_orjson_falls_back_to_json(monkeypatch):
+    from generator.build import jsonld
+    monkeypatch.setattr(jsonld, "orjson", None)          # a platform with no orjson wheel
+    data = {"headline": "</script> & é", "n": [1, None, True]}
+    assert jsonld.script_json(jsonld.LazyJSON(lambda: data)) == jsonld.script_json(dict(data))
+    assert "</script>" not in jsonld.script_json(data)
