@@ -198,3 +198,30 @@ def test_warm_after_a_noop_start_makes_the_next_edit_incremental(project):
     edit(project / TRADE, "She gave no details", "She gave few details")
     result = builder.build(changed={project / TRADE}, search_index=False)
     assert result.rendered == 1 and result.changed_pages == ["articles/lindqvist-on-trade/index.html"]
+
+
+def test_page_digest_tells_pages_apart_with_or_without_xxhash(monkeypatch):
+    from generator.build import output
+    page = "<p>Zelenskyy said “no” · 10:05</p>".encode()
+    for fast in (output.xxhash, None):
+        monkeypatch.setattr(output, "xxhash", fast)
+        assert output.page_digest(page) == output.page_digest(bytes(page))
+        assert output.page_digest(page) != output.page_digest(page.replace(b"no", b"on"))
+        assert output.page_digest(page) != output.page_digest(page + b"\n")
+    assert output.page_digest(page) == hashlib.sha1(page).hexdigest()      # the fallback
+
+
+def test_a_state_kept_with_the_other_page_digest_still_rebuilds_right(tmp_path, monkeypatch):
+    """Pages digested with SHA-1 (no xxhash) then rebuilt with XXH3: no digest matches, so
+    the pages a change reaches are written, and the site equals a full build."""
+    from generator.build import output
+    fast = output.xxhash
+    monkeypatch.setattr(output, "xxhash", None)
+    root = copy_fixture(tmp_path / "project")
+    builder = Builder(load_config(root), reporter=NullReporter())
+    builder.build(search_index=False)
+    monkeypatch.setattr(output, "xxhash", fast)
+    edit(root / TRADE, "She gave no details on tariffs.", "She gave no details on tariffs or quotas.")
+    result = rebuild(root, builder, TRADE)
+    assert result.changed_pages == ["articles/lindqvist-on-trade/index.html"]
+    assert_same_as_full_build(root, builder, tmp_path)

@@ -163,10 +163,10 @@ def test_calls_from_templates_still_pass_context_and_environment_where_asked():
                           " {{ plain(2) }} [{{ boom() is undefined }}] {% macro m(x, y=3) %}{{ x }}{{ y }}"
                           "{% endmacro %}{{ m(1) }}{{ m(1, y=4) }}{{ m(x=5) }}")
     out = tpl.render(name="Ann", who=who, env_kind=env_kind, shout=Shout(), plain=lambda n: n * 2, boom=boom)
-    assert out == "Ann! Environment A 4 [True] 131453"
+    assert out == "Ann! FastEnvironment A 4 [True] 131453"
     # the answer is cached per function: asking again with the same function changes nothing
     assert tpl.render(name="Bo", who=who, env_kind=env_kind, shout=Shout(), plain=str, boom=boom) \
-        .startswith("Bo! Environment A 2")
+        .startswith("Bo! FastEnvironment A 2")
 
 
 def test_a_callable_object_marked_to_take_the_context_gets_it():
@@ -616,3 +616,47 @@ def test_cached_fragments_come_from_imported_macros_so_they_are_reused(project):
     assert result.rendered > 30 and memo
     assert len(macros) <= 12, sorted(m.name for m in macros)
     assert {m.name for m in macros} >= {"site_header", "site_footer", "article_line"}
+
+
+def test_attribute_lookup_gives_what_jinjas_does():
+    """``x.name`` in a template: attribute first, then item, else undefined, exactly as
+    Jinja's ``Environment.getattr``, for dicts (whose methods win over keys), objects,
+    ``__getattr__`` and properties that raise AttributeError, and missing names."""
+    from generator.build.templates import FastEnvironment
+
+    class Slotted:
+        __slots__ = ("title",)
+
+        def __init__(self):
+            self.title = "T"
+
+    class Dynamic:
+        def __getattr__(self, name):
+            if name == "made":
+                return "M"
+            raise AttributeError(name)
+
+        def __getitem__(self, key):
+            return f"item:{key}"
+
+    class Failing:
+        @property
+        def broken(self):
+            raise AttributeError("inside")
+
+        def __getitem__(self, key):
+            raise KeyError(key)
+
+    fast = environment(None)
+    assert isinstance(fast, FastEnvironment)
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    cases = [({"title": "D", "items": 1}, "title"), ({"title": "D", "items": 1}, "items"), ({}, "nope"),
+             (Slotted(), "title"), (Slotted(), "nope"), (Dynamic(), "made"), (Dynamic(), "other"),
+             (Failing(), "broken"), (Failing(), "nope"), ([1, 2], "append"), ([1, 2], "nope"), (None, "x"), ("s", "upper")]
+    for obj, name in cases:
+        got, want = fast.getattr(obj, name), plain.getattr(obj, name)
+        assert type(got) is type(want), (obj, name)
+        if isinstance(want, jinja2.Undefined):
+            assert got._undefined_name == want._undefined_name and got._undefined_obj is want._undefined_obj
+        else:
+            assert got == want, (obj, name)

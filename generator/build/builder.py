@@ -73,7 +73,7 @@ def _render(page: Page) -> tuple[str, str, str, int, bool]:
             data = _R["env"].get_template(page.template).render(_R["contexts"](page)).encode("utf-8")
         except jinja2.TemplateError as exc:
             raise template_error(exc, page) from None
-    sha = hashlib.sha1(data).hexdigest()
+    sha = output.page_digest(data)
     out = page.out
     prev = _R["previous"].get(out)
     if prev and prev[1] == sha and (_R["out"] / out).is_file():

@@ -338,8 +338,25 @@ class FastCode(CodeGenerator):
         self.write(args.removeprefix(", ") + ")")
 
 
+class FastEnvironment(jinja2.Environment):
+    """Jinja's environment with a quicker ``getattr``, which every ``{{ x.name }}`` calls.
+    Jinja's tries the attribute and, when it is missing, catches the AttributeError to look
+    the name up as an item: about 0.4 µs for a dict's key (``page.title``, the theme's
+    settings), twenty times a page. Asked with a default, Python finds the attribute
+    missing without making an exception. The same lookups, in the same order."""
+
+    def getattr(self, obj, attribute):
+        value = getattr(obj, attribute, missing)
+        if value is not missing:
+            return value
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
 def environment(user_dir: Path | None) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = FastEnvironment(
         loader=jinja2.FileSystemLoader([str(p) for p in search_path(user_dir)]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
