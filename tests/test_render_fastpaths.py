@@ -257,6 +257,7 @@ CALLS = ["m(1)", "m(1, 2)", "m(1, 2, 3)", "m(x=5)", "m(1, z=9)", "m(1, y=none)",
          "{% set v %}{{ m('blk') }}{% endset %}{{ v }}",
          "{% call wrap('b') %}{{ m(0) }}{% endcall %}", "cached(m, 1, z=2)", "cached(amp)"]
 WRONG = ["m(1, 2, 3, 4)", "m(1, w=2)", "m(1, x=2)", "m()", "nodefault(1, 2, b=3)"]
+WARM = "{{ m(0) }}{{ nodefault(0) }}{{ amp() }}{{ many() }}{{ m(0, z=1) }}"
 
 
 def _expr(call):
@@ -277,16 +278,19 @@ def test_macro_calls_bind_and_escape_like_jinja(autoescape):
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     plain.globals["cached"] = lambda macro, *a, **k: macro(*a, **k)
     assert fast.context_class is FastCallContext
-    for call in CALLS:
-        src = MACROS + _expr(call)
-        assert fast.from_string(src).render() == plain.from_string(src).render(), call
-    for call in WRONG:
-        src = MACROS + _expr(call)
-        with pytest.raises(Exception) as expected:
-            plain.from_string(src).render()
-        with pytest.raises(Exception) as got:
-            fast.from_string(src).render()
-        assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), call
+    # WARM calls each macro once first: the call under test then takes the direct path
+    # (the compiled call site's _macro_call binder), not FastCallContext.call.
+    for warm in ("", WARM):
+        for call in CALLS:
+            src = MACROS + warm + _expr(call)
+            assert fast.from_string(src).render() == plain.from_string(src).render(), (warm, call)
+        for call in WRONG:
+            src = MACROS + warm + _expr(call)
+            with pytest.raises(Exception) as expected:
+                plain.from_string(src).render()
+            with pytest.raises(Exception) as got:
+                fast.from_string(src).render()
+            assert (type(got.value), str(got.value)) == (type(expected.value), str(expected.value)), (warm, call)
 
 
 LAYOUTS = {
@@ -334,6 +338,58 @@ def test_fast_code_renders_what_jinja_renders(autoescape):
             tb = tb.tb_next
         errors.append((str(exc.value), lines))
     assert errors[0] == errors[1] and errors[0][1] == [2]
+
+
+class _Slotted:
+    __slots__ = ("name", "html")
+
+    def __init__(self):
+        self.name, self.html = "<n>", Markup("<b>ok</b>")
+
+
+class _Dynamic:
+    def __getattr__(self, name):
+        if name.startswith("x"):
+            return f"got {name} &"
+        raise AttributeError(name)
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+
+class _Raising:
+    @property
+    def broken(self):
+        raise AttributeError("inside the property")
+
+
+ATTRS = ("{{ d.k }}|{{ d.items is callable }}|{{ d.get('k') }}|{{ o.name }}|{{ o.html }}|{{ o.html ~ '<' }}"
+         "|{{ dyn.xy }}|{{ dyn.other }}|{{ r.broken is defined }}|{{ n }}|{{ f }}|{{ none }}|{{ t.0 }}"
+         "|{{ u is defined }}|{{ d.nothing is defined }}|{% for x in [o, d] %}{{ x.name }}{{ loop.index }}{% endfor %}"
+         "|{{ ('<' ~ d.k) | upper }}|{{ s.upper() }}|{{ nested.a.b.c }}|{{ m }}")
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_inline_attribute_lookups_and_escapes_match_jinja(autoescape):
+    """FastCode writes ``x.name`` and the escape of ``{{ … }}`` inline for their usual case:
+    the same text as Jinja for dict keys and dict methods, slotted objects, ``__getattr__``,
+    properties that raise AttributeError, tuples, undefined values, Markup, numbers and
+    None, and the same error for a missing attribute or an attribute of an undefined value."""
+    fast = environment(None)
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
+    fast.autoescape = autoescape
+    ctx = {"d": {"k": "<v>", "items": "shadowed", "name": "dn"}, "o": _Slotted(), "dyn": _Dynamic(),
+           "r": _Raising(), "n": 3, "f": 1.5, "none": None, "t": ("<t>",), "s": "a&b",
+           "u": jinja2.Undefined(), "nested": {"a": {"b": {"c": "<c>"}}}, "m": Markup("<i>m</i>")}
+    code = fast.compile(ATTRS, raw=True)
+    assert "_getattr(" in code and ("_escape_str(" in code) == autoescape
+    assert fast.from_string(ATTRS).render(ctx) == plain.from_string(ATTRS).render(ctx)
+    for src in ("{{ o.nothing }}", "{{ d.nothing.deeper }}", "{{ none.x }}", "{{ r.broken }}", "{{ u.x }}"):
+        with pytest.raises(jinja2.UndefinedError) as expected:
+            plain.from_string(src).render(ctx)
+        with pytest.raises(jinja2.UndefinedError) as got:
+            fast.from_string(src).render(ctx)
+        assert str(got.value) == str(expected.value), src
 
 
 def test_the_default_theme_renders_the_same_with_fast_code(tmp_path, monkeypatch):

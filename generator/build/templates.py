@@ -182,9 +182,37 @@ def _guarded(fn, environment):
 
 
 def _macro_call(macro: Macro):
-    """What compiled templates call in place of ``macro``."""
+    """What compiled templates call in place of ``macro``: ``call_macro`` folded into one
+    function for this macro (its argument names, defaults' ``missing`` fill and escaping
+    looked up once), so a call runs one Python function before the macro's body instead
+    of three. What ``macro_arguments`` leaves to Jinja goes to ``call_macro`` as before."""
+    if macro.caller or macro.catch_kwargs or macro.catch_varargs or macro._environment.is_async:
+        def general(*args, **kwargs):
+            return call_macro(macro, args, kwargs)
+        return general
+    func, names = macro._func, tuple(macro.arguments)
+    count, fill = len(names), (missing,) * len(names)
+    position = {name: k for k, name in enumerate(names)}
+    markup, undefined = macro._default_autoescape, macro._environment.undefined
+
     def call(*args, **kwargs):
-        return call_macro(macro, args, kwargs)
+        given = len(args)
+        if given > count:
+            return call_macro(macro, args, kwargs)
+        if kwargs:
+            arguments = [*args, *fill[given:]]
+            for name, value in kwargs.items():
+                k = position.get(name, -1)
+                if k < given:       # unknown, or also given by position: Jinja words the error
+                    return call_macro(macro, args, kwargs)
+                arguments[k] = value
+        else:
+            arguments = args + fill[given:] if given < count else args
+        try:
+            rv = func(*arguments)
+        except StopIteration:
+            return undefined(STOPPED)
+        return str.__new__(Markup, rv) if markup else rv
     return call
 
 
@@ -287,6 +315,9 @@ class FastEscapeTemplate(jinja2.Template):
         if namespace.get("escape") is escape:
             namespace["escape"] = _escape_output
         namespace["_direct"] = _DIRECT.get
+        namespace["_escape_str"] = _escape_str       # for FastCode's inline steps
+        namespace["_Markup"] = Markup
+        namespace["_getattr"] = getattr
         return template
 
 
@@ -304,7 +335,18 @@ class FastCode(CodeGenerator):
     calls that, instead of going through ``context.call`` (about 0.3 µs a call, 70 calls
     on an article page). A callable not in the table, or unhashable, takes
     ``context.call`` as before: ``(d if (d := _direct(f) if (f := …).__class__.__hash__
-    is not None else None) is not None else context.bound(f))(x)``."""
+    is not None else None) is not None else context.bound(f))(x)``.
+
+    The two commonest steps of a page, ``{{ … }}`` and ``x.name`` (about 3.5 and 4.4
+    million a 10,000-article build), are written inline for their usual case instead of
+    as a call: a ``str`` to escape goes straight to markupsafe's C escaper, Markup is kept
+    as it is (anything else goes to ``_escape_output``), and an attribute Python finds is used as it is (anything else
+    to ``environment.getattr``, which looks again and then tries the item). Each saves a
+    Python call, about 16 ns. Same values as the calls, in the same order."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._escaping: list = []       # the inline escape's variable per open {{ … }}
 
     def visit_Output(self, node, frame):
         if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:
@@ -316,6 +358,39 @@ class FastCode(CodeGenerator):
         finally:
             frame.buffer = None
         self.writeline(f"yield concat({name})")
+
+    def _inline(self) -> bool:
+        # The names the inline steps use are set by FastEscapeTemplate.from_code.
+        env = self.environment
+        return not (env.is_async or env.sandboxed) and issubclass(env.template_class, FastEscapeTemplate)
+
+    def _output_child_pre(self, node, frame, finalize):
+        if (frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is not None
+                or _escape_str is None or not self._inline()):
+            self._escaping.append(None)
+            return super()._output_child_pre(node, frame, finalize)
+        # (_escape_str(v) if (c := (v := X).__class__) is str else v if c is Markup else escape(v)),
+        # where escape is _escape_output
+        v, c = self.temporary_identifier(), self.temporary_identifier()
+        self._escaping.append((v, c))
+        self.write(f"(_escape_str({v}) if ({c} := ({v} := ")
+
+    def _output_child_post(self, node, frame, finalize):
+        names = self._escaping.pop()
+        if names is None:
+            return super()._output_child_post(node, frame, finalize)
+        v, c = names
+        self.write(f").__class__) is str else {v} if {c} is _Markup else escape({v}))")
+
+    @optimizeconst
+    def visit_Getattr(self, node, frame):
+        if not self._inline() or type(self.environment).getattr is not FastEnvironment.getattr:
+            return super().visit_Getattr(node, frame)
+        # (v if (v := getattr((o := X), name, missing)) is not missing else environment.getattr(o, name))
+        o, v = self.temporary_identifier(), self.temporary_identifier()
+        self.write(f"({v} if ({v} := _getattr(({o} := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing else environment.getattr({o}, {node.attr!r}))")
 
     @optimizeconst
     def visit_Call(self, node, frame, forward_caller=False):
