@@ -341,31 +341,34 @@ def test_fast_code_renders_what_jinja_renders(autoescape):
 
 
 class _Slotted:
-    __slots__ = ("name", "html")
+    __slots__ = ("title", "html")
 
     def __init__(self):
-        self.name, self.html = "<n>", Markup("<b>ok</b>")
+        self.title, self.html = "<T>", Markup("<b>ok</b>")
 
 
 class _Dynamic:
     def __getattr__(self, name):
-        if name.startswith("x"):
-            return f"got {name} &"
+        if name == "made":
+            return "M&"
         raise AttributeError(name)
 
     def __getitem__(self, key):
-        return f"item {key}"
+        return f"item:{key}"
 
 
-class _Raising:
+class _Failing:
     @property
     def broken(self):
-        raise AttributeError("inside the property")
+        raise AttributeError("inside")
+
+    def __getitem__(self, key):
+        raise KeyError(key)
 
 
-ATTRS = ("{{ d.k }}|{{ d.items is callable }}|{{ d.get('k') }}|{{ o.name }}|{{ o.html }}|{{ o.html ~ '<' }}"
-         "|{{ dyn.xy }}|{{ dyn.other }}|{{ r.broken is defined }}|{{ n }}|{{ f }}|{{ none }}|{{ t.0 }}"
-         "|{{ u is defined }}|{{ d.nothing is defined }}|{% for x in [o, d] %}{{ x.name }}{{ loop.index }}{% endfor %}"
+ATTRS = ("{{ d.k }}|{{ d.items is callable }}|{{ d.get('k') }}|{{ o.title }}|{{ o.html }}|{{ o.html ~ '<' }}"
+         "|{{ dyn.made }}|{{ dyn.other }}|{{ r.broken is defined }}|{{ n }}|{{ f }}|{{ none }}|{{ t.0 }}"
+         "|{{ u is defined }}|{{ d.nothing is defined }}|{% for x in [o, d] %}{{ x.title }}{{ loop.index }}{% endfor %}"
          "|{{ ('<' ~ d.k) | upper }}|{{ s.upper() }}|{{ nested.a.b.c }}|{{ m }}")
 
 
@@ -378,8 +381,8 @@ def test_inline_attribute_lookups_and_escapes_match_jinja(autoescape):
     fast = environment(None)
     plain = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=autoescape)
     fast.autoescape = autoescape
-    ctx = {"d": {"k": "<v>", "items": "shadowed", "name": "dn"}, "o": _Slotted(), "dyn": _Dynamic(),
-           "r": _Raising(), "n": 3, "f": 1.5, "none": None, "t": ("<t>",), "s": "a&b",
+    ctx = {"d": {"k": "<v>", "items": "shadowed", "title": "dn"}, "o": _Slotted(), "dyn": _Dynamic(),
+           "r": _Failing(), "n": 3, "f": 1.5, "none": None, "t": ("<t>",), "s": "a&b",
            "u": jinja2.Undefined(), "nested": {"a": {"b": {"c": "<c>"}}}, "m": Markup("<i>m</i>")}
     code = fast.compile(ATTRS, raw=True)
     assert "_getattr(" in code and ("_escape_str(" in code) == autoescape
@@ -680,29 +683,7 @@ def test_attribute_lookup_gives_what_jinjas_does():
     ``__getattr__`` and properties that raise AttributeError, and missing names."""
     from generator.build.templates import FastEnvironment
 
-    class Slotted:
-        __slots__ = ("title",)
-
-        def __init__(self):
-            self.title = "T"
-
-    class Dynamic:
-        def __getattr__(self, name):
-            if name == "made":
-                return "M"
-            raise AttributeError(name)
-
-        def __getitem__(self, key):
-            return f"item:{key}"
-
-    class Failing:
-        @property
-        def broken(self):
-            raise AttributeError("inside")
-
-        def __getitem__(self, key):
-            raise KeyError(key)
-
+    Slotted, Dynamic, Failing = _Slotted, _Dynamic, _Failing
     fast = environment(None)
     assert isinstance(fast, FastEnvironment)
     plain = jinja2.Environment(undefined=jinja2.StrictUndefined)

@@ -340,9 +340,10 @@ class FastCode(CodeGenerator):
     The two commonest steps of a page, ``{{ … }}`` and ``x.name`` (about 3.5 and 4.4
     million a 10,000-article build), are written inline for their usual case instead of
     as a call: a ``str`` to escape goes straight to markupsafe's C escaper, Markup is kept
-    as it is (anything else goes to ``_escape_output``), and an attribute Python finds is used as it is (anything else
-    to ``environment.getattr``, which looks again and then tries the item). Each saves a
-    Python call, about 16 ns. Same values as the calls, in the same order."""
+    as it is (anything else goes to ``_escape_output``), and an attribute Python finds is
+    used as it is (anything else goes to ``environment.getattr``, which looks again and
+    then tries the item). Each saves a Python call, about 16 ns. Same values as the
+    calls, in the same order."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
