@@ -8,6 +8,8 @@ catch its own errors (one seed's failure is that seed's result).
 """
 from __future__ import annotations
 
+import collections.abc
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -85,28 +87,58 @@ def _call(k: int):
 
 def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop) -> None:
     """The forked process of an Ahead: chunk after chunk until done or told to stop, each
-    appended to the file ``fd`` as one length-prefixed pickle as soon as it is done."""
+    result appended to the file ``fd`` as one length-prefixed pickle, a chunk at a time."""
     try:
         with open(fd, "wb", closefd=False) as out:
             for i in range(0, len(items), chunk):
                 if stop.is_set():
                     break
-                data = pickle.dumps([job(x) for x in items[i:i + chunk]], pickle.HIGHEST_PROTOCOL)
-                out.write(len(data).to_bytes(8, "little") + data)
+                frames = []
+                for x in items[i:i + chunk]:
+                    data = pickle.dumps(job(x), pickle.HIGHEST_PROTOCOL)
+                    frames += (len(data).to_bytes(8, "little"), data)
+                out.write(b"".join(frames))
                 out.flush()
     except Exception:       # a failing job ends the work ahead; the caller does the rest
         pass
 
 
-def _frames(data: bytes) -> Iterator[list]:
-    """The complete chunks in an Ahead's file; a chunk cut short by a kill is left out."""
-    view, at = memoryview(data), 0
-    while at + 8 <= len(data):
-        size = int.from_bytes(view[at:at + 8], "little")
-        if at + 8 + size > len(data):
-            break
-        yield pickle.loads(view[at + 8:at + 8 + size])
-        at += 8 + size
+def _spans(fd: int) -> list[tuple[int, int]]:
+    """(offset, size) of each complete result in an Ahead's file; one cut short by a kill is left out."""
+    size = os.fstat(fd).st_size
+    if not size:
+        return []
+    spans, at = [], 0
+    with mmap.mmap(fd, size, access=mmap.ACCESS_READ) as view:
+        while at + 8 <= size:
+            n = int.from_bytes(view[at:at + 8], "little")
+            if at + 8 + n > size:
+                break
+            spans.append((at + 8, n))
+            at += 8 + n
+    return spans
+
+
+class Results(collections.abc.Sequence):
+    """An Ahead's results where its process left them, each unpickled when asked for. The
+    process that takes them never holds them all: forked workers inherit the file and read
+    the ones they use (the article bodies of a 10,000-article build are 50 MB of text,
+    which the main process otherwise unpickled while the other core idled)."""
+
+    def __init__(self, file, spans: list[tuple[int, int]]):
+        self._file, self._spans = file, spans
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        at, size = self._spans[i]
+        return pickle.loads(os.pread(self._file.fileno(), size, at))
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def _scratch_file():
@@ -126,7 +158,7 @@ class Ahead:
     waited on this one to read, and this one, busy with its serial step, let a reader
     thread run only every few milliseconds (the GIL's switch interval). That throttled
     the work ahead to half its speed. ``take()`` asks the process to stop after its
-    current chunk and reads the file once."""
+    current chunk and reads the file; ``take_lazily()`` leaves the results in it."""
 
     WAIT = 10.0     # seconds take() waits for the chunk in progress before giving up on it
 
@@ -144,11 +176,18 @@ class Ahead:
                 and "fork" in multiprocessing.get_all_start_methods())
 
     def take(self) -> list[R]:
+        results = self.take_lazily()
+        try:
+            return list(results)
+        finally:
+            results.close()
+
+    def take_lazily(self) -> Results:
+        """What ``take`` returns, read from the file only as each result is used; ``close()``
+        it when done. Forked processes may read it too (it is a file, not memory)."""
         self._stop.set()
         self._process.join(self.WAIT)
         if self._process.is_alive():    # a chunk that will not finish: stop waiting for it
             self._process.kill()
             self._process.join()
-        with self._file:
-            self._file.seek(0)
-            return [r for chunk in _frames(self._file.read()) for r in chunk]
+        return Results(self._file, _spans(self._file.fileno()))

@@ -186,3 +186,14 @@ def test_article_names_lists_markdown_files_only_sorted(tmp_path):
     assert article_names(tmp_path) == expected
     assert [Path(n).name for n in expected] == ["B.md", "a.md", "b.md", "link.md"]
     assert article_files(tmp_path) == [Path(n) for n in expected]
+
+
+def test_the_model_pickles_to_equal_records(site):
+    """Workers send loaded articles back pickled and the parse cache is a pickle: every
+    record must come back equal, the article's path as a Path again."""
+    import pickle
+    for a in site.articles.values():
+        b = pickle.loads(pickle.dumps(a, pickle.HIGHEST_PROTOCOL))
+        assert b == a and type(b.path) is type(a.path) and b.quotes == a.quotes
+    for record in (*site.speakers.values(), *site.topics.values(), *site.sources.values()):
+        assert pickle.loads(pickle.dumps(record, pickle.HIGHEST_PROTOCOL)) == record

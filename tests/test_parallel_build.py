@@ -5,6 +5,7 @@ article bodies in one more process while this one computes the indexes
 (``parallel.Ahead``), then renders the pages in forked workers."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,9 +33,9 @@ class _Patient(parallel.Ahead):
     then certainly the ones the pages show."""
     taken: list = []
 
-    def take(self):
+    def take_lazily(self):
         self._process.join(60)          # no stop request: every chunk is done
-        done = super().take()
+        done = super().take_lazily()
         _Patient.taken.append(len(done))
         return done
 
@@ -96,6 +97,22 @@ def test_ahead_returns_finished_results_in_order(tmp_path):
         time.sleep(0.05)
     time.sleep(0.2)         # the last chunk's result on its way back
     assert ahead.take() == [n * n for n in range(10)]
+
+
+def test_results_taken_lazily_stay_in_the_file_for_forked_readers():
+    ahead = parallel.Ahead(lambda n: {"n": n, "text": "é" * n}, list(range(40)), chunk=7)
+    ahead._process.join(30)
+    results = ahead.take_lazily()
+    try:
+        assert len(results) == 40 and results[3] == {"n": 3, "text": "ééé"}
+        assert list(results) == [{"n": n, "text": "é" * n} for n in range(40)] and results[-2:] == list(results)[-2:]
+        # Workers forked after taking, as render workers are, read from the same file.
+        read = parallel.map_chunks(lambda chunk: [(os.getpid(), len(results[i]["text"])) for i in chunk],
+                                   [[0], [39]], 2)
+        got = [r for batch in read for r in batch]
+        assert [n for _, n in got] == [0, 39] and os.getpid() not in {pid for pid, _ in got}
+    finally:
+        results.close()
 
 
 def test_ahead_stops_what_is_unfinished_and_swallows_failures(monkeypatch):

@@ -143,7 +143,7 @@ class Builder:
         self._cards: dict = {}          # slug -> (Article, card digest), across builds
         self._aux: dict = {}
         self._templates = None          # (env, static files, static digests, template digests) of the last build
-        self._ahead: list[parallel.Ahead] = []      # article bodies being rendered ahead, this build
+        self._ahead: list[tuple[list[str], parallel.Ahead]] = []    # article bodies rendered ahead, this build
 
     @property
     def site(self):
@@ -205,7 +205,7 @@ class Builder:
                 return self._build(changed, search_index)
             finally:
                 while self._ahead:          # a build that failed before taking its work ahead
-                    self._ahead.pop().take()
+                    self._ahead.pop()[1].take()
 
     def _build(self, changed, search_index: bool) -> BuildResult:
         t0 = time.perf_counter()
@@ -240,9 +240,9 @@ class Builder:
             # one process renders them while this one computes the indexes and the plan.
             if not prev_pages and parallel.Ahead.worthwhile(len(articles), self.workers):
                 href = Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker
-                self._ahead.append(parallel.Ahead(
-                    lambda slug: (slug, render_article_body(self.md, articles[slug], speakers, href)),
-                    sorted(articles)))
+                slugs = sorted(articles)
+                self._ahead.append((slugs, parallel.Ahead(
+                    lambda slug: render_article_body(self.md, articles[slug], speakers, href), slugs)))
 
         snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
         gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)
@@ -291,7 +291,7 @@ class Builder:
                            dated_articles=dated_articles(site))
         for name in sorted({p.template for p in todo if p.template}):
             env.get_template(name)     # compile once, before forking
-        bodies = dict(self._ahead.pop().take()) if self._ahead else {}
+        bodies = _Ahead(*self._ahead.pop()) if self._ahead else None
         contexts = Contexts(site, config, urls, self.md, bodies)
         env.globals.update(site=site, url=urls, config=config, key_quote=key_quote, echoes_of=echoes_of(site))
         env.globals["echo_id"] = echo_id(site)
@@ -325,6 +325,8 @@ class Builder:
             raise
         finally:
             _R.clear()
+            if bodies is not None:
+                bodies.close()
 
         pages_of = {slug: new_pages.get(f"articles/{slug}/index.html", ("", ""))[1] for slug in site.articles}
         want = search.plan_shards(pages_of, config.language, config.search["shard_size"])
@@ -397,6 +399,22 @@ class Builder:
                 _, kind, message, path, line, hint = batch[0]
                 raise ContentError(message, path or None, line, hint)
             yield from batch
+
+
+class _Ahead:
+    """The article bodies rendered ahead, as ``Contexts`` reads them: ``get(slug)``. They stay
+    in the Ahead's file until a render worker asks for one."""
+
+    def __init__(self, slugs: list[str], ahead: parallel.Ahead):
+        self.results = ahead.take_lazily()
+        self.index = {slug: i for i, slug in enumerate(slugs[:len(self.results)])}
+
+    def get(self, slug: str):
+        i = self.index.get(slug)
+        return None if i is None else self.results[i]
+
+    def close(self) -> None:
+        self.results.close()
 
 
 def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[list[int]]:

@@ -348,9 +348,9 @@ def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) 
 class Contexts:
     """Builds the template context of a page from the model. One instance per process."""
 
-    def __init__(self, site: Site, config, urls: Urls, md, bodies: dict | None = None):
+    def __init__(self, site: Site, config, urls: Urls, md, bodies=None):
         self.site, self.config, self.urls, self.md = site, config, urls, md
-        self.bodies = bodies or {}      # slug -> render_article_body(...), rendered ahead
+        self.bodies = bodies or {}      # .get(slug) -> render_article_body(...) if rendered ahead
         self._agents: dict[str, dict] = {}
 
     def __call__(self, page: Page) -> dict:

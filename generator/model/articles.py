@@ -1,6 +1,7 @@
 """One article file: parse (cacheable) then validate against the registries (cheap)."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import date, datetime
@@ -67,9 +68,15 @@ def topic_needles(topics: tuple[str, ...], terms: dict[str, tuple[str, ...]],
                   registry: dict[str, Topic]) -> list[tuple[str, tuple[str, ...]]]:
     """Each topic with the casefolded terms that put a statement under it: the article's own
     trigger terms, the topic's keywords and its name."""
-    return [(t, tuple(term.casefold() for term in (*terms.get(t, ()), *registry[t].keywords, registry[t].name)
-                      if term))
+    return [(t, tuple(term.casefold() for term in terms.get(t, ()) if term)
+             + _topic_words(registry[t].keywords, registry[t].name))
             for t in topics]
+
+
+@functools.lru_cache(maxsize=1024)
+def _topic_words(keywords: tuple[str, ...], name: str) -> tuple[str, ...]:
+    # A registry topic's casefolded terms, the same for every article under it.
+    return tuple(term.casefold() for term in (*keywords, name) if term)
 
 
 def quote_topics(text: str, topics: tuple[str, ...], terms: dict[str, tuple[str, ...]],
@@ -77,10 +84,13 @@ def quote_topics(text: str, topics: tuple[str, ...], terms: dict[str, tuple[str,
     """Topics a statement is about: those whose terms occur in it, else the article's lead topic.
     ``needles``: ``topic_needles(topics, terms, registry)``, computed once per article."""
     folded = text.casefold()
-    contains = folded.__contains__
-    hits = tuple(t for t, words in (needles or topic_needles(topics, terms, registry))
-                 if any(map(contains, words)))
-    return hits or topics[:1]
+    hits = []
+    for t, words in needles or topic_needles(topics, terms, registry):
+        for word in words:      # plain loops: a third faster than any(map(...)) per topic
+            if word in folded:
+                hits.append(t)
+                break
+    return tuple(hits) if hits else topics[:1]
 
 
 class _Checker:
