@@ -235,14 +235,18 @@ class Builder:
         urls = Urls(config.base_path, config.base_url)
         prev_pages: dict[str, list] = state.get("pages", {}) if previous_files else {}
 
-        def bodies_ahead(articles, speakers):
+        def bodies_ahead(articles, speakers) -> int:
             # A first build renders every article body. Bodies need no corpus-wide index, so
             # one process renders them while this one computes the indexes and the plan.
+            # That process takes a core: related articles, which fork workers otherwise,
+            # are ranked in this one (on two cores: less work, and no copy of the model).
             if not prev_pages and parallel.Ahead.worthwhile(len(articles), self.workers):
                 href = Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker
                 slugs = sorted(articles)
                 self._ahead.append((slugs, parallel.Ahead(
                     lambda slug: render_article_body(self.md, articles[slug], speakers, href), slugs)))
+                return 1
+            return 0
 
         snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
         gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)

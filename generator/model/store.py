@@ -106,7 +106,8 @@ class ContentStore:
         adopted snapshot (None: any file may). Raises ContentErrors.
 
         ``on_loaded(articles, speakers)``: called when every article of a full load is read
-        and valid, before the corpus-wide indexes are computed."""
+        and valid, before the corpus-wide indexes are computed; returns how many of the
+        workers it set to other work (the indexes fork no more than the rest)."""
         prev = self.current
         names = None if changed is None else {str(Path(p).resolve()) for p in changed}
         articles_dir = str(self.dir / ARTICLES)
@@ -155,9 +156,8 @@ class ContentStore:
         for stale in set(self.cache) - set(by_path):
             del self.cache[stale]
         _raise(errors)
-        if on_loaded is not None:
-            on_loaded(articles, speakers)
-        return Snapshot(index(articles, speakers, topics, table, self.index_memo, self.workers), by_path, regs)
+        busy = on_loaded(articles, speakers) or 0 if on_loaded is not None else 0
+        return Snapshot(index(articles, speakers, topics, table, self.index_memo, self.workers - busy), by_path, regs)
 
     def _update(self, prev: Snapshot, paths: list[str]) -> Snapshot:
         """Re-read ``paths`` only; everything else is the previous snapshot."""
