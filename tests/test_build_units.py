@@ -178,18 +178,21 @@ def test_newest_first_keeps_undated_articles_last():
     assert newest_first([]) == []
 
 
-def test_speaker_and_topic_pages_render_in_one_chunk_unless_they_are_most_of_the_work():
+def test_pages_sharing_fragments_render_in_one_chunk_unless_they_are_most_of_the_work():
     from types import SimpleNamespace as P
     from generator.build.builder import render_chunks
-    kinds = ["speaker", "topic", "month"] * 4 + ["article"] * 40
+    kinds = ["speaker", "topic", "month", "speaker_feed", "feed"] * 4 + ["article"] * 60
     todo = [P(kind=k) for k in kinds]
     chunks = render_chunks(todo, 2, max_chunk=8)
     assert [kinds[i] for i in chunks[0]] == ["speaker", "topic"] * 4
-    assert all(len(c) <= 8 for c in chunks[1:])
+    assert [kinds[i] for i in chunks[1]] == ["speaker_feed", "feed"] * 4
+    assert all(len(c) <= 8 for c in chunks[2:])
     assert sorted(i for c in chunks for i in c) == list(range(len(todo)))      # each page once
-    assert [i for c in chunks[1:] for i in c] == [i for i, k in enumerate(kinds) if k not in ("speaker", "topic")]
-    many = [P(kind="speaker")] * 16 + [P(kind="article")] * 44       # more than half a worker's share
-    assert all(len(c) <= 8 for c in render_chunks(many, 2, max_chunk=8))
+    shared = ("speaker", "topic", "speaker_feed", "feed")
+    assert [i for c in chunks[2:] for i in c] == [i for i, k in enumerate(kinds) if k not in shared]
+    many = [P(kind="speaker")] * 17 + [P(kind="feed")] * 4 + [P(kind="article")] * 43
+    chunks = render_chunks(many, 2, max_chunk=8)        # speakers: more than half a worker's share
+    assert chunks[0] == [17, 18, 19, 20] and all(len(c) <= 8 for c in chunks[1:])
 
 
 def test_write_new_makes_the_folders_it_needs_and_replaces_a_file(tmp_path):

@@ -35,7 +35,8 @@ PARSE_CACHE = "articles-cache.pickle"   # {"files": file -> (digest, registries 
                                         #  "chunks": more of those, as loaded (model.store.saved_cache),
                                         #  "index": echo groups and related (model.load.index)}
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
-SHARED_FRAGMENTS = ("speaker", "topic")     # page kinds rendered in one worker (render_chunks)
+# Page kinds that show the same fragments, each group rendered in one worker (render_chunks).
+SHARED_FRAGMENTS = (("speaker", "topic"), ("speaker_feed", "topic_feed", "feed"))
 
 # Per-process render state. Set in the parent before forking, so workers inherit the
 # model and the compiled templates instead of receiving them through pipes.
@@ -422,18 +423,21 @@ class _Ahead:
 
 
 def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[list[int]]:
-    """Indices of ``todo`` in chunks for the render workers, in order. A speaker page and
-    a topic page show the same quote lists (one per speaker and topic), which ``cached()``
-    renders once per process: split over two workers, half of them were rendered twice.
-    So speaker and topic pages go in one chunk, first, unless they are more than half a
-    worker's share of the pages: each costs about three article pages, and that one
-    worker must not end up with more than its share of the work."""
-    shared = [i for i, p in enumerate(todo) if p.kind in SHARED_FRAGMENTS]
-    if len(shared) > len(todo) // (2 * workers):
-        shared = []
-    rest = [i for i, p in enumerate(todo) if not shared or p.kind not in SHARED_FRAGMENTS]
+    """Indices of ``todo`` in chunks for the render workers, in order. Pages that show the
+    same fragments, which ``cached()`` renders once per process, go in one chunk each, first
+    (``SHARED_FRAGMENTS``): a speaker page and a topic page show the same quote lists, and
+    every feed that lists an article shows the same entry. Split over two workers, about
+    half of those were rendered twice. A group stays spread out if it is more than half a
+    worker's share of the pages: that one worker must not end up with more than its share."""
+    groups = []
+    for kinds in SHARED_FRAGMENTS:
+        group = [i for i, p in enumerate(todo) if p.kind in kinds]
+        if group and len(group) <= len(todo) // (2 * workers):
+            groups.append(group)
+    grouped = {i for g in groups for i in g}
+    rest = [i for i in range(len(todo)) if i not in grouped]
     size = max(1, min(max_chunk, len(todo) // (workers * 8)))
-    return ([shared] if shared else []) + [rest[i:i + size] for i in range(0, len(rest), size)]
+    return groups + [rest[i:i + size] for i in range(0, len(rest), size)]
 
 
 @contextlib.contextmanager

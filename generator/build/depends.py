@@ -27,7 +27,7 @@ def _article_pages(site: Site, a: Article, out: set) -> None:
     if a.source_slug:
         out.add(("source", a.source_slug))
     if a.date:
-        out.update((("month", f"{a.date:%Y-%m}"), ("year", f"{a.date:%Y}")))
+        out.update((("month", a.month), ("year", a.month[:4])))
     for n in site.prev_next.get(a.slug, ()):
         if n:
             out.add(("article", n))

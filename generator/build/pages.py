@@ -370,7 +370,7 @@ class Contexts:
         body, placed = ahead or render_article_body(self.md, a, site.speakers, urls.speaker)
         prev, nxt = site.prev_next[a.slug]
         counts = Counter(q.speaker for q in a.quotes)
-        published = ((f"{a.date:%Y-%m-%dT%H:%M:%S}" if a.has_time else f"{a.date:%Y-%m-%d}")
+        published = ((a.date.isoformat(timespec="seconds") if a.has_time else a.date.date().isoformat())
                      if a.date else None)
         return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article",
                               jsonld=LazyJSON(lambda: self._article_ld(a, page.rel, published)), published=published),
@@ -528,5 +528,5 @@ def sitemap_entries(site: Site, urls: Urls) -> list[tuple[str, str | None]]:
     for kind, key in page_keys(site, {}):
         if indexable(kind):
             a = site.articles[key] if kind == "article" else None
-            out.append((rel_of(urls, kind, key), f"{a.date:%Y-%m-%d}" if a and a.date else None))
+            out.append((rel_of(urls, kind, key), a.date.date().isoformat() if a and a.date else None))
     return out

@@ -102,7 +102,7 @@ class Article:
 
     @property
     def month(self) -> str | None:
-        return f"{self.date:%Y-%m}" if self.date else None
+        return self.date.isoformat()[:7] if self.date else None       # isoformat: 4-digit years, 10x strftime
 
     @property
     def sort_key(self) -> tuple:
