@@ -291,3 +291,19 @@ def test_json_ld_without_orjson_falls_back_to_json(monkeypatch):
     data = {"headline": "</script> & é", "n": [1, None, True]}
     assert jsonld.script_json(jsonld.LazyJSON(lambda: data)) == jsonld.script_json(dict(data))
     assert "</script>" not in jsonld.script_json(data)
+
+
+def test_date_filters_write_iso_8601_with_four_digit_years():
+    from datetime import date, datetime, timedelta, timezone
+    from generator.build.templates import atomdate, isodate, longdate
+    from generator.model.types import Article
+    when = datetime(2009, 9, 18, 16, 49, 5)
+    assert (isodate(when), isodate(when, False), atomdate(when)) == ("2009-09-18T16:49", "2009-09-18", "2009-09-18T16:49:05Z")
+    assert (longdate(when), longdate(when, False)) == ("18 September 2009, 16:49", "18 September 2009")
+    old = datetime(999, 1, 2, 3, 4)
+    assert (isodate(old), isodate(old, False), atomdate(old)) == ("0999-01-02T03:04", "0999-01-02", "0999-01-02T03:04:00Z")
+    assert atomdate(None) == "1970-01-01T00:00:00Z" and atomdate(None, "x") == "x"
+    # Not the model's naive datetimes (a theme may pass others): formatted as before.
+    aware = datetime(2009, 9, 18, 16, 49, tzinfo=timezone(timedelta(hours=2)))
+    assert (isodate(aware), atomdate(aware), isodate(date(2009, 9, 18))) == ("2009-09-18T16:49", "2009-09-18T16:49:00Z", "2009-09-18T00:00")
+    assert Article.month.fget(type("A", (), {"date": old})()) == "0999-01"
