@@ -19,9 +19,9 @@ import jinja2
 from generator import __version__, parallel
 from generator.errors import ContentError, DigestError
 from generator.build import output, search
-from generator.build.body import markdown, render_article_body
+from generator.build.body import markdown
 from generator.build.depends import affected, _echo_partners as _partners
-from generator.build.pages import Contexts, Digests, Page, article_of, dated_articles, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
+from generator.build.pages import Contexts, Digests, Page, article_body, article_of, dated_articles, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
 from generator.build.urls import output_file
 from generator.build.report import BuildResult, NullReporter
 from generator.build.templates import Fragments, environment, static_files, template_digests
@@ -245,7 +245,7 @@ class Builder:
                 href = Urls(config.base_path, config.base_url).at(urls.rel_article("x")).speaker
                 slugs = sorted(articles)
                 self._ahead.append((slugs, parallel.Ahead(
-                    lambda slug: render_article_body(self.md, articles[slug], speakers, href), slugs)))
+                    lambda slug: article_body(self.md, articles[slug], speakers, href), slugs)))
                 return 1
             return 0
 

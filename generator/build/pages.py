@@ -336,6 +336,13 @@ def lede_in_body(a: Article) -> bool:
     return bool(a.summary) and plain(a.summary) in plain(" ".join(a.body.strip().split("\n\n", 2)[:2]))
 
 
+def article_body(md, a: Article, speakers: dict, href) -> tuple[str, set[str], bool]:
+    """What an article page shows of its body: the HTML, the quotes placed in it, and
+    ``lede_in_body``. Rendered ahead for a first build, so the render workers never read
+    (and copy into their memory) the Markdown."""
+    return (*render_article_body(md, a, speakers, href), lede_in_body(a))
+
+
 def _page(rel: str, kind: str, title: str = "", description: str = "", **extra) -> dict:
     section = rel.split("/", 1)[0] + "/" if "/" in rel else ""
     page = {"rel": rel, "kind": kind, "title": title, "description": description,
@@ -350,7 +357,7 @@ class Contexts:
 
     def __init__(self, site: Site, config, urls: Urls, md, bodies=None):
         self.site, self.config, self.urls, self.md = site, config, urls, md
-        self.bodies = bodies or {}      # .get(slug) -> render_article_body(...) if rendered ahead
+        self.bodies = bodies or {}      # .get(slug) -> article_body(...) if rendered ahead
         self._agents: dict[str, dict] = {}
 
     def __call__(self, page: Page) -> dict:
@@ -367,14 +374,14 @@ class Contexts:
     def article(self, page):
         site, a, urls = self.site, self.site.articles[page.key], self.urls
         ahead = self.bodies.get(a.slug)
-        body, placed = ahead or render_article_body(self.md, a, site.speakers, urls.speaker)
+        body, placed, lede = ahead or article_body(self.md, a, site.speakers, urls.speaker)
         prev, nxt = site.prev_next[a.slug]
         counts = Counter(q.speaker for q in a.quotes)
         published = ((a.date.isoformat(timespec="seconds") if a.has_time else a.date.date().isoformat())
                      if a.date else None)
         return {"page": _page(page.rel, "article", a.title, a.summary, og_type="article",
                               jsonld=LazyJSON(lambda: self._article_ld(a, page.rel, published)), published=published),
-                "a": a, "body_html": Markup(body), "lede_in_body": lede_in_body(a), "placed": placed,
+                "a": a, "body_html": Markup(body), "lede_in_body": lede, "placed": placed,
                 "quote_counts": counts,
                 "prev": site.articles[prev] if prev else None, "next": site.articles[nxt] if nxt else None,
                 "related": self.arts(site.related.get(a.slug, []))}
