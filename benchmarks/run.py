@@ -154,6 +154,22 @@ def repeat(once, runs: int) -> list[measure.Sample]:
     return samples
 
 
+def interleaved(first, second, runs: int, second_runs: int) -> tuple[list, list]:
+    """Timed samples of two builds taken in turn (first, second, first, …), each up to its
+    count and budget as ``repeat`` takes them: the machine's speed drifts by up to 10 %
+    within an hour on a shared VM, and samples taken in turn see the same drift."""
+    a, b = [], []
+    while True:
+        more_a = len(a) < runs and (not a or a[0].wall < BUDGET[0])
+        more_b = len(b) < second_runs and (not b or b[0].wall < BUDGET[0])
+        if not (more_a or more_b):
+            return a, b
+        if more_a:
+            a.append(first())
+        if more_b:
+            b.append(second())
+
+
 def timed_and_memory(once, runs: int) -> dict:
     """``repeat`` (no sampling), then one more run of ``once(interval)`` that samples the
     process tree's memory: for builds that fork workers. Single-process peers need no
@@ -162,14 +178,18 @@ def timed_and_memory(once, runs: int) -> dict:
     return measure.summarize(timed, memory=once(SAMPLE))
 
 
-def bench_hugo(root: Path, runs: int, log: Path) -> dict:
+def hugo_once(root: Path, log: Path):
     binary = hugo_binary()
 
     def once():
         clear(*(root / junk for junk in ("public", "resources", ".hugo_build.lock")))
         return _check(measure.run([binary, "--quiet", "--source", str(root)], log=log), "hugo", log)
+    return once
 
-    samples = repeat(once, runs)
+
+def bench_hugo(root: Path, runs: int, log: Path, samples: list | None = None) -> dict:
+    """``samples``: Hugo's timed runs if already taken (in turn with digest's, ``interleaved``)."""
+    samples = samples or repeat(hugo_once(root, log), runs)
     return dict(measure.summarize(samples), pages=count_pages(root / "public"))
 
 
@@ -194,19 +214,30 @@ def pick_article(root: Path) -> Path:
     return names[len(names) // 2]
 
 
-def bench_digest(root: Path, runs: int, log: Path) -> dict:
+def digest_cold(project: Path, flags: list[str], what: str, log: Path):
+    """One cold build (no output, no cache) of ``project``; ``interval``: sample memory."""
+    env = _env()
+
+    def once(interval=None):
+        clear(project / "site", project / ".digest-cache")
+        return _check(measure.run(_digest_cmd(project) + flags, env=env, log=log, interval=interval), what, log)
+    return once
+
+
+HEADLINE = (["--no-search"], "digest build (cold, no search)")     # the build compared with Hugo's
+
+
+def bench_digest(root: Path, runs: int, log: Path, headline: list | None = None) -> dict:
     """Cold, no-op and one-article-edit builds; a failing phase is recorded as an
     error and ends the series, keeping the phases measured before it. ``root``'s sibling
-    ``digest-peer`` (the same content on Hugo's layouts) gets a cold build too."""
+    ``digest-peer`` (the same content on Hugo's layouts) gets a cold build too.
+    ``headline``: the cold no-search build's timed runs if already taken (``interleaved``)."""
     env, cmd = _env(), _digest_cmd(root)
     site = root / "site"
     out: dict = {}
 
     def cold(project: Path, flags: list[str], what: str):
-        def once(interval=None):
-            clear(project / "site", project / ".digest-cache")
-            return _check(measure.run(_digest_cmd(project) + flags, env=env, log=log, interval=interval), what, log)
-        return once
+        return digest_cold(project, flags, what, log)
 
     def build(what):
         return _check(measure.run(cmd, env=env, log=log), f"digest build ({what})", log)
@@ -219,8 +250,10 @@ def bench_digest(root: Path, runs: int, log: Path) -> dict:
         # Hugo's work (pages only), the same on Hugo's layouts, then the full build with
         # the Pagefind index.
         phase = "cold_nosearch"
-        out[phase] = dict(timed_and_memory(cold(root, ["--no-search"], "digest build (cold, no search)"), runs),
-                          pages=count_pages(site))
+        once = cold(root, *HEADLINE)
+        timed = headline or repeat(lambda: once(None), runs)
+        out[phase] = dict(measure.summarize(timed, memory=once(SAMPLE)), pages=count_pages(site),
+                          interleaved_with_hugo=bool(headline))
         if peer.is_dir():
             phase = "cold_peer"
             out[phase] = dict(timed_and_memory(cold(peer, ["--no-search"], "digest build (cold, Hugo's layouts)"),
@@ -349,10 +382,17 @@ def main(argv=None) -> int:
         print(f"\n== {n} articles ==", flush=True)
         root = ensure_corpus(args.work, n)
         row = results["sizes"][str(n)] = {}
+        headline = hugo = None
+        if not args.skip_digest and "hugo" in peers:
+            try:        # the compared builds in turn; a failure is reported by the phases below
+                headline, hugo = interleaved(lambda: digest_cold(root / "digest", *HEADLINE, log)(),
+                                             hugo_once(root / "hugo", log), args.runs, peer_runs)
+            except RuntimeError:
+                headline = hugo = None
         if not args.skip_digest:
-            row["digest"] = bench_digest(root / "digest", args.runs, log)
+            row["digest"] = bench_digest(root / "digest", args.runs, log, headline)
         if "hugo" in peers:
-            row["hugo"] = bench_hugo(root / "hugo", peer_runs, log)
+            row["hugo"] = bench_hugo(root / "hugo", peer_runs, log, hugo)
         if "pelican" in peers:
             row["pelican"] = bench_pelican(root / "pelican", peer_runs, log)
         print(report.size_table(n, row), flush=True)

@@ -147,3 +147,22 @@ def test_targets_report_pass_and_miss():
     assert not any("Pelican" in line and "Hugo's layouts" in line for line in lines)
     table = report.size_table(10000, row)
     assert "| digest cold, no search, on Hugo's layouts | 8.800 |" in table and "| 1.10× | |" in table
+
+
+def test_interleaved_takes_the_compared_builds_in_turn_within_their_budgets(monkeypatch):
+    import run
+    from types import SimpleNamespace
+    order = []
+
+    def build(name, wall):
+        def once():
+            order.append(name)
+            return SimpleNamespace(wall=wall)
+        return once
+
+    monkeypatch.setattr(run, "BUDGET", [30.0])
+    a, b = run.interleaved(build("digest", 7.0), build("hugo", 6.5), 3, 2)
+    assert order == ["digest", "hugo", "digest", "hugo", "digest"] and (len(a), len(b)) == (3, 2)
+    order.clear()
+    a, b = run.interleaved(build("digest", 40.0), build("hugo", 6.5), 3, 3)     # over budget: one run
+    assert order == ["digest", "hugo", "hugo", "hugo"] and (len(a), len(b)) == (1, 3)
