@@ -108,6 +108,81 @@ def test_safe_load_matches_safeloader_on_what_ingest_writes():
         assert _same(safe_load(text), yaml.load(text, Loader=Loader))
 
 
+BLOCK_DOCS = [     # read line by line (_block_load) or handed on; the same values either way
+    "title: 'Abbasi: ready'\nwords: 660\nmentions: []\nterms: {}\nquotes:\n- id: q-1\n  text: It's x\n  partial: false\n",
+    "a:\n  b:\n  - 1\n  - - x\n    - y\n  c: d\n", "a:\n  - x\n  -\n  - z\n", "a:\nb: ~\n", "a:\n  plain\n",
+    "- a\n- b\n", "  a: 1\n  b: 2\n", "a: 1\n b: 2\n", "a:\n  - x\n  b: 1\n", "a: x\n  y\n", "a: -1\n",
+    "a: 'it''s'\nb: ''''\nc: '''\n", 'a: "x"\nb: ""\nc: "a\\"b"\nd: "a"b"\n', "a: x # c\n", "# c\na: 1\n",
+    "a: 1\n\n\nb:\n\n- 2\n", "a: b\r\nc: d\r\n", "a: x\u2028y\n", "a: \ufeffx\n", "a:  two spaces\n",
+    "a: trailing \n", "a: http://x.org/a:b\n", "- x:y\n", "1_000: a\n0x1f: b\nyes: c\n~: d\n", "a: 1:30\n",
+    "a: [x]\n", "a: {b: c}\n", "a-b_c: 2011-12-06\nd: 2001-12-14 21:59:43.10 -5\n", "a: é – “x”\n",
+    "a:\n- b: 1\n  c:\n  - 2\n- 3\n", "a: 'x'y'\n", "a: 'x' \n", "a:\n  -  two\n  -   k: v\n      j: w\n",
+    "a: 'it''s'\nb: ''''\nc: ''\n", 'a: "x"\nb: ""\n', "1_000: a\n0x1f: b\nyes: c\nnull: d\n1.5: e\n",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_DOCS)
+def test_block_reader_reads_what_safeloader_reads(text):
+    assert _same(_fast(text), _load(text))
+
+
+def _mutated(rng: random.Random, text: str) -> str:
+    pieces = WORDS + ["a: b", "- x", "  ", ":", "-", "'", "''", '"', " #x", "k:", "- k: v", "[]", "{}", "  - z"]
+    lines = text.split("\n")
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(lines))
+        op = rng.random()
+        if op < 0.25:
+            lines[i] = " " * rng.randint(1, 3) + lines[i]
+        elif op < 0.4:
+            lines[i] = lines[i][rng.randint(0, 2):]
+        elif op < 0.7:
+            j = rng.randint(0, len(lines[i]))
+            lines[i] = lines[i][:j] + rng.choice(pieces) + lines[i][j:]
+        else:
+            lines.insert(i, rng.choice(pieces))
+    return "\n".join(lines)
+
+
+def _random_data(rng: random.Random, depth: int = 0):
+    r = rng.random()
+    if depth > 3 or r < 0.5:
+        return rng.choice([rng.choice(WORDS), " ".join(rng.sample(WORDS, 3)), rng.randint(-5, 5000), None,
+                           True, 1.5, "it's", 'say "x"'])
+    if r < 0.75:
+        return [_random_data(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    return {rng.choice(WORDS[:30] + ["id", "text"]): _random_data(rng, depth + 1) for _ in range(rng.randint(0, 3))}
+
+
+def test_block_reader_matches_safeloader_on_dumped_and_damaged_documents():
+    """Nested data as ingest dumps it, four in five then damaged (indents, dashes, colons,
+    quotes inserted): whatever the block reader accepts it must read as SafeLoader does,
+    and it must accept most undamaged dumps (else the fast path silently never runs)."""
+    from generator.frontmatter import dump_yaml
+    from generator.yamlutil import _NOT_BLOCK, _block_load
+    rng = random.Random(3)
+    read = clean = 0
+    for _ in range(4000):
+        text = dump_yaml({rng.choice(WORDS[:30] + ["title"]): _random_data(rng) for _ in range(rng.randint(1, 5))})
+        damaged = rng.random() < 0.8
+        if damaged:
+            text = _mutated(rng, text)
+        if _block_load(text) is not _NOT_BLOCK:
+            read += 1
+            clean += not damaged
+        a, b = _fast(text), _load(text)
+        assert _same(a, b) or repr(a) == repr(b), text      # repr: nan != nan
+    assert read > 1000 and clean > 500
+
+
+def test_block_reader_takes_the_front_matter_ingest_writes():
+    from generator.yamlutil import _NOT_BLOCK, _block_load
+    text = ("title: 'Abbasi: Belmaria ready'\ndate: 2014-11-17T16:42\ndate_note: null\nwords: 660\nspeakers:\n"
+            "- amir-abbasi\nquotes:\n- id: q-8641e3d1\n  speaker: amir-abbasi\n  text: We will, and we can\n"
+            "  partial: false\nmentions: []\ntopic_terms:\n  rail-transport:\n  - rail transport\n")
+    assert _block_load(text) == yaml.load(text, Loader=Loader)
+
+
 def test_plain_scalars_are_typed_once_and_the_memo_stays_bounded(monkeypatch):
     from generator import yamlutil
     monkeypatch.setattr(yamlutil, "PLAIN_MAX", 16)
