@@ -18,7 +18,7 @@ from generator.build.body import render_article_body
 from generator.build.jsonld import LazyJSON
 from generator.build.search import shard_members
 from generator.build.urls import Urls, output_file
-from generator.model.types import Article, Quote, Site
+from generator.model.types import Article, Quote, Site, quote_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ class Page:
 def card_fields(a: Article) -> tuple:
     """What listings show of an article: all but its body."""
     return (a.title, a.date, a.has_time, a.date_note, a.source, a.summary, a.words, a.format,
-            a.dateline, a.interviewer, a.speakers, a.mentions, a.topics, a.quotes)
+            a.dateline, a.interviewer, a.speakers, a.mentions, a.topics, quote_values(a.quotes))
 
 
 def _h(parts) -> str:

@@ -12,7 +12,7 @@ from generator.ingest.slugs import slugify
 from generator.model import echoes, registry
 from generator.model.articles import digest_bytes, parse_file, validate
 from generator.model.related import related
-from generator.model.types import Article, Site
+from generator.model.types import Article, Site, quote_values
 
 ARTICLES = "articles"
 
@@ -116,7 +116,7 @@ def load_site(content_dir: Path | str, *, cache: ParseCache | None = None,
 
 def index_key(a: Article) -> tuple:
     """What the site's indexes read from an article: equal keys mean equal indexes."""
-    return (a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, a.quotes)
+    return (a.slug, a.date, a.speakers, a.mentions, a.topics, a.source, a.source_slug, quote_values(a.quotes))
 
 
 def index_digest(articles: dict[str, Article]) -> str:
