@@ -71,6 +71,24 @@ def test_quote_topics_follow_the_terms_in_the_statement():
     assert quote_topics("nothing relevant", ("trade", "air"), {}, reg) == ("trade",)
 
 
+def test_quote_topics_search_fewer_terms_with_the_same_answers():
+    """Terms holding a shorter term of the same topic are dropped from the search; the
+    topics found are those any of the full list of terms would give."""
+    import random
+    from generator.model.articles import _needles
+    assert _needles(("Missile defense talks",), ("missile defense", "radar"), "Missile Defense") == \
+        ("radar", "missile defense")
+    vocab = ["arms", "arms control", "control", "Arms Control talks", "gas", "gas pipelines", "ß", "ss", "talks"]
+    rng = random.Random(4)
+    for _ in range(300):
+        reg = {t: Topic(t, rng.choice(vocab), keywords=tuple(rng.sample(vocab, 3))) for t in ("a", "b", "c")}
+        terms = {t: tuple(rng.sample(vocab, rng.randint(0, 2))) for t in ("a", "c")}
+        text = " ".join(rng.sample(vocab, 2))
+        every = [t for t in reg if any(w.casefold() in text.casefold()
+                                       for w in (*terms.get(t, ()), *reg[t].keywords, reg[t].name) if w)]
+        assert quote_topics(text, ("a", "b", "c"), terms, reg) == (tuple(every) or ("a",))
+
+
 def test_parse_date_forms():
     assert parse_date("2011-12-06") [1] is False
     assert parse_date("2009-09-18T16:49")[0].hour == 16
