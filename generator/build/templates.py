@@ -299,6 +299,8 @@ def _escape_output(value) -> str:
     cls = value.__class__
     if cls is str and _escape_str is not None:
         return _escape_str(value)
+    if cls is int:      # counts: digits need no escaping (escape() would wrap str() in Markup)
+        return str(value)
     return value if cls is Markup else escape(value)
 
 
