@@ -132,7 +132,9 @@ def _plain(node):
 # Whatever it reads, it reads as SafeLoader does: the tests compare both on random documents.
 
 _NOT_BLOCK = object()
-_ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Controls (but \n), YAML's other line breaks, surrogates, a BOM and non-characters. (The same
+# set as "[^\n\x20-\x7e\xa0-\u2027…]", which takes 5 ms to compile, at every start.)
+_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 # One line: its indent, its "- " markers, a plain key followed by ":" and a space or the
 # end of the line, and the rest (the value, or the whole line when there is no such key).
 _LINE = re.compile(r"^( *)((?:- +)*)(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?: |$))?(.*)$", re.M)
