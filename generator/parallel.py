@@ -85,9 +85,11 @@ def _call(k: int):
     return _job(k)
 
 
-def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop) -> None:
+def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop, done) -> None:
     """The forked process of an Ahead: chunk after chunk until done or told to stop, each
-    result appended to the file ``fd`` as one length-prefixed pickle, a chunk at a time."""
+    result appended to the file ``fd`` as one length-prefixed pickle, a chunk at a time.
+    ``done`` is set once the last chunk is written: the taker need not wait for this
+    process to exit (freeing its copy of the parent's memory takes tens of ms)."""
     try:
         with open(fd, "wb", closefd=False) as out:
             for i in range(0, len(items), chunk):
@@ -101,6 +103,8 @@ def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop) -> None:
                 out.flush()
     except Exception:       # a failing job ends the work ahead; the caller does the rest
         pass
+    finally:
+        done.set()
 
 
 def _spans(fd: int) -> list[tuple[int, int]]:
@@ -125,8 +129,8 @@ class Results(collections.abc.Sequence):
     the ones they use (the article bodies of a 10,000-article build are 50 MB of text,
     which the main process otherwise unpickled while the other core idled)."""
 
-    def __init__(self, file, spans: list[tuple[int, int]]):
-        self._file, self._spans = file, spans
+    def __init__(self, file, spans: list[tuple[int, int]], process=None):
+        self._file, self._spans, self._process = file, spans, process
 
     def __len__(self) -> int:
         return len(self._spans)
@@ -139,6 +143,8 @@ class Results(collections.abc.Sequence):
 
     def close(self) -> None:
         self._file.close()
+        if self._process is not None:       # long exited by now: reap it
+            self._process.join()
 
 
 def _scratch_file():
@@ -162,12 +168,13 @@ class Ahead:
 
     WAIT = 10.0     # seconds take() waits for the chunk in progress before giving up on it
 
-    def __init__(self, job: Callable[[T], R], items: Sequence[T], chunk: int = 128):
+    def __init__(self, job: Callable[[T], R], items: Sequence[T], chunk: int = 32):
+        # chunk: results written at a time; take() waits for the one in progress
         ctx = multiprocessing.get_context("fork")
-        self._stop = ctx.Event()
+        self._stop, self._done = ctx.Event(), ctx.Event()
         self._file = _scratch_file()
-        self._process = ctx.Process(target=_ahead_run, args=(job, items, chunk, self._file.fileno(), self._stop),
-                                    daemon=True)
+        self._process = ctx.Process(target=_ahead_run, daemon=True,
+                                    args=(job, items, chunk, self._file.fileno(), self._stop, self._done))
         self._process.start()
 
     @staticmethod
@@ -186,8 +193,7 @@ class Ahead:
         """What ``take`` returns, read from the file only as each result is used; ``close()``
         it when done. Forked processes may read it too (it is a file, not memory)."""
         self._stop.set()
-        self._process.join(self.WAIT)
-        if self._process.is_alive():    # a chunk that will not finish: stop waiting for it
+        if not self._done.wait(self.WAIT):      # a chunk that will not finish: stop waiting for it
             self._process.kill()
             self._process.join()
-        return Results(self._file, _spans(self._file.fileno()))
+        return Results(self._file, _spans(self._file.fileno()), self._process)

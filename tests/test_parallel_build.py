@@ -115,6 +115,15 @@ def test_results_taken_lazily_stay_in_the_file_for_forked_readers():
         results.close()
 
 
+def test_taken_results_are_complete_and_closing_them_reaps_the_process():
+    ahead = parallel.Ahead(lambda n: n * 3, list(range(9)), chunk=2)
+    assert ahead._done.wait(30)         # set once the last chunk is written, before the exit
+    results = ahead.take_lazily()
+    assert list(results) == [n * 3 for n in range(9)]
+    results.close()
+    assert not ahead._process.is_alive() and ahead._process.exitcode == 0
+
+
 def test_ahead_stops_what_is_unfinished_and_swallows_failures(monkeypatch):
     monkeypatch.setattr(parallel.Ahead, "WAIT", 0.5)
 
