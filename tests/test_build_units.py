@@ -307,3 +307,15 @@ def test_date_filters_write_iso_8601_with_four_digit_years():
     aware = datetime(2009, 9, 18, 16, 49, tzinfo=timezone(timedelta(hours=2)))
     assert (isodate(aware), atomdate(aware), isodate(date(2009, 9, 18))) == ("2009-09-18T16:49", "2009-09-18T16:49:00Z", "2009-09-18T00:00")
     assert Article.month.fget(type("A", (), {"date": old})()) == "0999-01"
+
+
+def test_the_manifest_is_read_again_whenever_the_file_changes(tmp_path):
+    from generator.build import output
+    assert output.read_manifest(tmp_path) == []
+    (tmp_path / output.MANIFEST).write_bytes(output.manifest_bytes(["a.html", "b/index.html"]))
+    assert output.read_manifest(tmp_path) == ["a.html", "b/index.html"]
+    assert output.read_manifest(tmp_path) is output.read_manifest(tmp_path)     # parsed once
+    (tmp_path / output.MANIFEST).write_bytes(output.manifest_bytes(["c.html", "d/index.html"]))   # same size
+    assert output.read_manifest(tmp_path) == ["c.html", "d/index.html"]
+    (tmp_path / output.MANIFEST).write_text("not json")
+    assert output.read_manifest(tmp_path) == []

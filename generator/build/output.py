@@ -57,12 +57,25 @@ def page_digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+_MANIFEST_MEMO: dict = {}      # manifest path -> (its bytes, its files): serve reads it every rebuild
+
+
 def read_manifest(out: Path) -> list[str]:
+    """The files the manifest in ``out`` lists (do not modify the list: while the file's
+    bytes stay the same, the same list is returned without parsing them again)."""
+    path = out / MANIFEST
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return [f for f in data.get("files", []) if isinstance(f, str)]
+        raw = path.read_bytes()
+        hit = _MANIFEST_MEMO.get(path)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
+        data = json.loads(raw.decode("utf-8"))
+        files = [f for f in data.get("files", []) if isinstance(f, str)]
     except (OSError, ValueError, AttributeError):
         return []
+    _MANIFEST_MEMO.clear()
+    _MANIFEST_MEMO[path] = (raw, files)
+    return files
 
 
 def manifest_bytes(files) -> bytes:

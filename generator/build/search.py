@@ -36,6 +36,7 @@ def shard_count(articles: int, size: int) -> int:
     return k
 
 
+@functools.lru_cache(maxsize=1 << 17)      # every build plans the shards, an edit's included
 def shard_of(slug: str, k: int) -> int:
     return int(hashlib.sha1(slug.encode()).hexdigest()[:8], 16) % k if k > 1 else 0
 
