@@ -127,8 +127,10 @@ def _plain(node):
 # The subset ``_block_load`` reads, and what it leaves to libyaml: any character outside
 # printable one-line text (tabs, CR, YAML's other line breaks, a BOM, controls); comments;
 # flow collections other than [] and {}; block scalars (| >); anchors, aliases, tags;
-# quoted keys; a scalar over several lines; a double-quoted scalar with an escape; a plain
-# scalar that starts with an indicator, ends in a space or colon, or holds ": " or " #".
+# quoted keys; a scalar over lines with a blank line or a trailing space among them; a
+# double-quoted scalar with an escape; a plain scalar that starts with an indicator, ends
+# in a space or colon, or holds ": " or " #", or one of whose later lines starts with an
+# indicator.
 # Whatever it reads, it reads as SafeLoader does: the tests compare both on random documents.
 
 _NOT_BLOCK = object()
@@ -166,6 +168,7 @@ def _tokens(text: str) -> list[tuple[int, str | None, str]]:
     first as (its column, _DASH, "")."""
     out = []
     add = out.append
+    blank = False
     for indent, dashes, key, rest in _LINE.findall(text):
         column = len(indent)
         if dashes:
@@ -175,20 +178,46 @@ def _tokens(text: str) -> list[tuple[int, str | None, str]]:
         if key:
             add((column, key, rest))
         elif rest:
-            if rest[0] == "-" or rest[-1] == ":":
-                raise _Unusual(rest)    # a bare "-", "-x", a key this pattern refused
+            if rest[0] == "-" or rest[-1] == ":" or blank:
+                # a bare "-", "-x", a key this pattern refused; after a blank line, a line
+                # of a scalar would fold into a line break, which this reader does not do
+                raise _Unusual(rest)
             add((column, None, rest))
+        elif not dashes:
+            blank = bool(out)
+            continue
+        blank = False
     return out
 
 
-def _block_node(tokens: list, i: int):
-    """The value whose first token is ``tokens[i]``, and the index after it."""
+def _block_node(tokens: list, i: int, parent: int):
+    """The value whose first token is ``tokens[i]``, in a block indented ``parent``, and
+    the index after it."""
     indent, key, rest = tokens[i]
     if key is _DASH:
         return _block_seq(tokens, i, indent)
     if key is None:
-        return _block_scalar(rest), i + 1
+        return _scalar_lines(tokens, i + 1, parent, rest)
     return _block_map(tokens, i, indent)
+
+
+def _scalar_lines(tokens: list, i: int, parent: int, first: str):
+    """The scalar that starts with ``first`` and goes on over the lines below indented
+    deeper than ``parent`` (as the dumper wraps long values), and the index after it.
+    Lines fold into single spaces, in a quoted scalar as in a plain one; what could end
+    or change a plain scalar on a later line is left to libyaml."""
+    n = len(tokens)
+    if i == n or tokens[i][0] <= parent or tokens[i][1] is not None:
+        return _block_scalar(first), i
+    lines = [first]
+    plain = first[0] not in "'\""
+    while i < n and tokens[i][0] > parent and tokens[i][1] is None:
+        line = tokens[i][2]
+        if lines[-1][-1] == " " or (plain and (line[0] in _INDICATORS or ": " in line or " #" in line)):
+            raise _Unusual(line)
+        lines.append(line)
+        i += 1
+    return _block_scalar(" ".join(lines)), i
 
 
 def _block_seq(tokens: list, i: int, indent: int):
@@ -202,7 +231,7 @@ def _block_seq(tokens: list, i: int, indent: int):
             break
         i += 1
         if i < n and tokens[i][0] > indent:
-            value, i = _block_node(tokens, i)
+            value, i = _block_node(tokens, i, indent)
         else:
             value = None            # "- " and nothing below
         out.append(value)
@@ -222,9 +251,9 @@ def _block_map(tokens: list, i: int, indent: int):
             raise _Unusual("not a key")
         i += 1
         if rest:
-            value = _block_scalar(rest)
+            value, i = _scalar_lines(tokens, i, indent, rest)
         elif i < n and tokens[i][0] > indent:
-            value, i = _block_node(tokens, i)
+            value, i = _block_node(tokens, i, indent)
         elif i < n and tokens[i][0] == indent and tokens[i][1] is _DASH:
             value, i = _block_seq(tokens, i, indent)        # "key:" then "- …" at its indent
         else:

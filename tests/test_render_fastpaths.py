@@ -118,6 +118,11 @@ BLOCK_DOCS = [     # read line by line (_block_load) or handed on; the same valu
     "a: [x]\n", "a: {b: c}\n", "a-b_c: 2011-12-06\nd: 2001-12-14 21:59:43.10 -5\n", "a: é – “x”\n",
     "a:\n- b: 1\n  c:\n  - 2\n- 3\n", "a: 'x'y'\n", "a: 'x' \n", "a:\n  -  two\n  -   k: v\n      j: w\n",
     "a: 'it''s'\nb: ''''\nc: ''\n", 'a: "x"\nb: ""\n', "1_000: a\n0x1f: b\nyes: c\nnull: d\n1.5: e\n",
+    # scalars over several lines, as the dumper wraps them
+    "a: one two\n  three\n   four\nb: 1\n", "a: 'x: y\n  z'' #w'\nb: \"p\n  q\"\n", "- a b\n  c\n- d\n",
+    "k:\n- id: 1\n  text: long\n    longer\n  partial: no\n", "a: 1\n  2\n", "a:\n  x\n  y\nb: 2\n",
+    "a: x\n\n  y\n", "a: 'x\n\n  y'\n", "a: x \n  y\n", "a: x\n  y: z\n", "a: x\n  - y\n", "a: x\n  #y\n",
+    "a: x\n  [y]\n", "a: x\n  y #z\n", "a: 'x\n  - y'\n", "a: x\n y\nb: 2\n", "- x\n y\n", "a: 'x\n  y\n",
 ]
 
 
@@ -148,7 +153,8 @@ def _random_data(rng: random.Random, depth: int = 0):
     r = rng.random()
     if depth > 3 or r < 0.5:
         return rng.choice([rng.choice(WORDS), " ".join(rng.sample(WORDS, 3)), rng.randint(-5, 5000), None,
-                           True, 1.5, "it's", 'say "x"'])
+                           True, 1.5, "it's", 'say "x"',
+                           " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 45)))])   # wrapped
     if r < 0.75:
         return [_random_data(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     return {rng.choice(WORDS[:30] + ["id", "text"]): _random_data(rng, depth + 1) for _ in range(rng.randint(0, 3))}
@@ -176,7 +182,15 @@ def test_block_reader_matches_safeloader_on_dumped_and_damaged_documents():
 
 
 def test_block_reader_takes_the_front_matter_ingest_writes():
+    """Including long values, which the dumper wraps over several lines (width 100)."""
+    from generator.frontmatter import dump_yaml
     from generator.yamlutil import _NOT_BLOCK, _block_load
+    summary = ("NATO sees Russia as a partner rather than an adversary, but the alliance still argues " * 3).strip()
+    said = ("The figures speak for themselves: we have cut costs by 61 percent in two years, " * 3).strip()
+    wrapped = dump_yaml({"summary": summary, "quotes": [{"id": "q-1", "text": said}]})
+    assert wrapped.count("\n") > 6          # both values wrapped, the second one quoted
+    assert _block_load(wrapped) == yaml.load(wrapped, Loader=Loader) == {
+        "summary": summary, "quotes": [{"id": "q-1", "text": said}]}
     text = ("title: 'Abbasi: Belmaria ready'\ndate: 2014-11-17T16:42\ndate_note: null\nwords: 660\nspeakers:\n"
             "- amir-abbasi\nquotes:\n- id: q-8641e3d1\n  speaker: amir-abbasi\n  text: We will, and we can\n"
             "  partial: false\nmentions: []\ntopic_terms:\n  rail-transport:\n  - rail transport\n")
