@@ -319,3 +319,23 @@ def test_the_manifest_is_read_again_whenever_the_file_changes(tmp_path):
     assert output.read_manifest(tmp_path) == ["c.html", "d/index.html"]
     (tmp_path / output.MANIFEST).write_text("not json")
     assert output.read_manifest(tmp_path) == []
+
+
+def test_builds_overlapping_in_threads_leave_the_collector_as_they_found_it():
+    import gc
+    from generator.build.builder import _no_collections
+    assert gc.isenabled()
+    first, second = _no_collections(), _no_collections()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)        # the first ends while the second still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()                            # a caller who had it off keeps it off
+    try:
+        with _no_collections():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import os
 import pickle
+import threading
 import time
 from pathlib import Path
 
@@ -440,6 +441,10 @@ def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[l
     return groups + [rest[i:i + size] for i in range(0, len(rest), size)]
 
 
+_GC = {"builds": 0, "was_enabled": False}     # builds running in this process (serve: threads)
+_GC_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _no_collections():
     """A build allocates millions of objects that all live until it ends (the model, its
@@ -447,16 +452,23 @@ def _no_collections():
     default thresholds ≈ 15 % of a cold build, at 100,000 still 0.2-0.3 CPU-s (a
     render worker's first collections scanned everything it had inherited). A build
     makes next to no cyclic garbage (none in 4,000 rendered pages), so the collector
-    is off while it runs; what it may leave is collected afterwards, or with the
-    workers when they exit."""
-    enabled = gc.isenabled()
-    gc.disable()
+    is off while any build runs in this process; what it may leave is collected
+    afterwards, or with the workers when they exit. Counted, so that builds
+    overlapping in threads leave it as the first found it."""
+    with _GC_LOCK:
+        if _GC["builds"] == 0:
+            _GC["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _GC["builds"] += 1
     try:
         yield
     finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
+        with _GC_LOCK:
+            _GC["builds"] -= 1
+            if _GC["builds"] == 0:
+                gc.unfreeze()
+                if _GC["was_enabled"]:
+                    gc.enable()
 
 
 def subprocess_error():
