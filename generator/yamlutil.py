@@ -53,10 +53,11 @@ def safe_load(text: str):
 
     Three ways, each trying the next when the text is outside what it reads:
 
-    1. ``_block_load``: plain block YAML on single lines (``key: value``, ``- item``,
-       plain or simply quoted scalars), the form of every front matter ingest writes.
-       A pass over its lines builds the values without a node tree: twice as fast as
-       libyaml's composer, which makes a Python node and two marks per scalar.
+    1. ``_block_load``: plain block YAML (``key: value``, ``- item``, plain or simply
+       quoted scalars, wrapped over lines as the dumper wraps them), the form of every
+       front matter ingest writes. A pass over its lines builds the values without a
+       node tree: twice as fast as libyaml's composer, which makes a Python node and
+       two marks per scalar.
     2. libyaml composes the node tree without typing it (``_Composer``), and one
        recursive walk builds the values (SafeLoader's generic, generator-based
        constructors took 60 % of the time).
@@ -258,8 +259,7 @@ def _block_map(tokens: list, i: int, indent: int):
             value, i = _block_seq(tokens, i, indent)        # "key:" then "- …" at its indent
         else:
             value = None
-        typed = _PLAIN.get(key, _PLAIN)
-        out[_remember(key, _plain(yaml.ScalarNode(None, key))) if typed is _PLAIN else typed] = value
+        out[_plain_text(key)] = value
     return out, i
 
 
@@ -283,6 +283,11 @@ def _block_scalar(text: str):
         raise _Unusual(text)
     if text[-1] in " :" or ": " in text or " #" in text:
         raise _Unusual(text)
+    return _plain_text(text)
+
+
+def _plain_text(text: str):
+    """The value of the plain scalar ``text`` (a key or a value), from ``_PLAIN`` when seen before."""
     typed = _PLAIN.get(text, _PLAIN)
     return _remember(text, _plain(yaml.ScalarNode(None, text))) if typed is _PLAIN else typed
 
