@@ -106,9 +106,11 @@ def full_report(results: dict) -> str:
              f"Python {m['python']}; Hugo {v.get('hugo')}, Pelican {v.get('pelican')} "
              f"(Markdown {v.get('markdown')}), digest {v.get('digest')}. "
              f"Median of {results['runs']} runs (peers: {results['peer_runs']})."]
-    if any(row.get("digest", {}).get("cold_nosearch", {}).get("interleaved_with_hugo")
-           for row in results["sizes"].values()):
-        parts[0] += " digest's cold build (no search) and Hugo's were timed in turn."
+    in_turn = {tuple(row.get("in_turn", ())) for row in results["sizes"].values()} - {()}
+    if len(in_turn) == 1:
+        names = {"digest": "digest's cold build (no search)", "hugo": "Hugo's build", "pelican": "Pelican's"}
+        listed = [names[n] for n in ("digest", "hugo", "pelican") if n in next(iter(in_turn))]
+        parts[0] += f" {', '.join(listed[:-1])} and {listed[-1]} builds were timed in turn."
     for note in results.get("skipped", []):
         parts.append(f"> {note}")
     for n, row in sorted(results["sizes"].items(), key=lambda kv: int(kv[0])):

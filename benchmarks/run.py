@@ -154,20 +154,20 @@ def repeat(once, runs: int) -> list[measure.Sample]:
     return samples
 
 
-def interleaved(first, second, runs: int, second_runs: int) -> tuple[list, list]:
-    """Timed samples of two builds taken in turn (first, second, first, …), each up to its
-    count and budget as ``repeat`` takes them: the machine's speed drifts by up to 10 %
-    within an hour on a shared VM, and samples taken in turn see the same drift."""
-    a, b = [], []
+def interleaved(builds: list, runs: list[int]) -> list[list]:
+    """Timed samples of several builds taken in turn (a, b, c, a, b, a, …), each up to its
+    count in ``runs`` and within the budget as ``repeat`` takes them: the machine's speed
+    drifts by up to 20 % within an hour on a shared VM, and samples taken in turn see the
+    same drift. A build over the budget (Pelican's) runs once, in the first round, so it
+    sits between the others' first and second runs."""
+    samples: list[list] = [[] for _ in builds]
     while True:
-        more_a = len(a) < runs and (not a or a[0].wall < BUDGET[0])
-        more_b = len(b) < second_runs and (not b or b[0].wall < BUDGET[0])
-        if not (more_a or more_b):
-            return a, b
-        if more_a:
-            a.append(first())
-        if more_b:
-            b.append(second())
+        todo = [i for i, got in enumerate(samples)
+                if len(got) < runs[i] and (not got or got[0].wall < BUDGET[0])]
+        if not todo:
+            return samples
+        for i in todo:
+            samples[i].append(builds[i]())
 
 
 def timed_and_memory(once, runs: int) -> dict:
@@ -188,19 +188,23 @@ def hugo_once(root: Path, log: Path):
 
 
 def bench_hugo(root: Path, runs: int, log: Path, samples: list | None = None) -> dict:
-    """``samples``: Hugo's timed runs if already taken (in turn with digest's, ``interleaved``)."""
+    """``samples``: Hugo's timed runs if already taken (``compared_in_turn``)."""
     samples = samples or repeat(hugo_once(root, log), runs)
     return dict(measure.summarize(samples), pages=count_pages(root / "public"))
 
 
-def bench_pelican(root: Path, runs: int, log: Path) -> dict:
+def pelican_once(root: Path, log: Path):
     cmd = [sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
 
     def once():
         clear(root / "output", root / "cache")
         return _check(measure.run(cmd, cwd=root, log=log), "pelican", log)
+    return once
 
-    samples = repeat(once, runs)
+
+def bench_pelican(root: Path, runs: int, log: Path, samples: list | None = None) -> dict:
+    """``samples``: Pelican's timed runs if already taken (``compared_in_turn``)."""
+    samples = samples or repeat(pelican_once(root, log), runs)
     return dict(measure.summarize(samples), pages=count_pages(root / "output"))
 
 
@@ -231,7 +235,7 @@ def bench_digest(root: Path, runs: int, log: Path, headline: list | None = None)
     """Cold, no-op and one-article-edit builds; a failing phase is recorded as an
     error and ends the series, keeping the phases measured before it. ``root``'s sibling
     ``digest-peer`` (the same content on Hugo's layouts) gets a cold build too.
-    ``headline``: the cold no-search build's timed runs if already taken (``interleaved``)."""
+    ``headline``: the cold no-search build's timed runs if already taken (``compared_in_turn``)."""
     env, cmd = _env(), _digest_cmd(root)
     site = root / "site"
     out: dict = {}
@@ -252,8 +256,7 @@ def bench_digest(root: Path, runs: int, log: Path, headline: list | None = None)
         phase = "cold_nosearch"
         once = cold(root, *HEADLINE)
         timed = headline or repeat(lambda: once(None), runs)
-        out[phase] = dict(measure.summarize(timed, memory=once(SAMPLE)), pages=count_pages(site),
-                          interleaved_with_hugo=bool(headline))
+        out[phase] = dict(measure.summarize(timed, memory=once(SAMPLE)), pages=count_pages(site))
         if peer.is_dir():
             phase = "cold_peer"
             out[phase] = dict(timed_and_memory(cold(peer, ["--no-search"], "digest build (cold, Hugo's layouts)"),
@@ -336,6 +339,24 @@ def versions() -> dict:
     return out
 
 
+def compared_in_turn(root: Path, digest: list[str], peers: list[str], runs: int, peer_runs: int,
+                     log: Path) -> dict[str, list]:
+    """The compared builds (digest's headline, Hugo's, Pelican's) timed in turn, so they
+    see the same hour of a drifting machine: name -> samples. Pelican, over the budget,
+    runs once, between the others' first and second runs. Empty if one fails: the phases
+    after it then time each build on its own and report the failure."""
+    makers = {"digest": lambda r, lg: digest_cold(r, *HEADLINE, lg), "hugo": hugo_once, "pelican": pelican_once}
+    names = digest + peers
+    if len(names) < 2:
+        return {}
+    try:
+        samples = interleaved([makers[n](root / n, log) for n in names],
+                              [runs if n == "digest" else peer_runs for n in names])
+    except RuntimeError:
+        return {}
+    return dict(zip(names, samples))
+
+
 # --- main --------------------------------------------------------------------
 
 def parse_args(argv):
@@ -382,19 +403,14 @@ def main(argv=None) -> int:
         print(f"\n== {n} articles ==", flush=True)
         root = ensure_corpus(args.work, n)
         row = results["sizes"][str(n)] = {}
-        headline = hugo = None
-        if not args.skip_digest and "hugo" in peers:
-            try:        # the compared builds in turn; a failure is reported by the phases below
-                headline, hugo = interleaved(lambda: digest_cold(root / "digest", *HEADLINE, log)(),
-                                             hugo_once(root / "hugo", log), args.runs, peer_runs)
-            except RuntimeError:
-                headline = hugo = None
+        taken = compared_in_turn(root, [] if args.skip_digest else ["digest"], peers, args.runs, peer_runs, log)
+        row["in_turn"] = sorted(taken)
         if not args.skip_digest:
-            row["digest"] = bench_digest(root / "digest", args.runs, log, headline)
+            row["digest"] = bench_digest(root / "digest", args.runs, log, taken.get("digest"))
         if "hugo" in peers:
-            row["hugo"] = bench_hugo(root / "hugo", peer_runs, log, hugo)
+            row["hugo"] = bench_hugo(root / "hugo", peer_runs, log, taken.get("hugo"))
         if "pelican" in peers:
-            row["pelican"] = bench_pelican(root / "pelican", peer_runs, log)
+            row["pelican"] = bench_pelican(root / "pelican", peer_runs, log, taken.get("pelican"))
         print(report.size_table(n, row), flush=True)
 
     if args.ingest and not args.skip_digest:

@@ -161,8 +161,40 @@ def test_interleaved_takes_the_compared_builds_in_turn_within_their_budgets(monk
         return once
 
     monkeypatch.setattr(run, "BUDGET", [30.0])
-    a, b = run.interleaved(build("digest", 7.0), build("hugo", 6.5), 3, 2)
+    a, b = run.interleaved([build("digest", 7.0), build("hugo", 6.5)], [3, 2])
     assert order == ["digest", "hugo", "digest", "hugo", "digest"] and (len(a), len(b)) == (3, 2)
     order.clear()
-    a, b = run.interleaved(build("digest", 40.0), build("hugo", 6.5), 3, 3)     # over budget: one run
+    a, b = run.interleaved([build("digest", 40.0), build("hugo", 6.5)], [3, 3])     # over budget: one run
     assert order == ["digest", "hugo", "hugo", "hugo"] and (len(a), len(b)) == (1, 3)
+    order.clear()
+    # Pelican, over the budget, runs once: between the others' first and second runs.
+    a, b, c = run.interleaved([build("digest", 7.0), build("hugo", 6.5), build("pelican", 55.0)], [3, 3, 3])
+    assert order == ["digest", "hugo", "pelican", "digest", "hugo", "digest", "hugo"]
+    assert (len(a), len(b), len(c)) == (3, 3, 1)
+
+
+def test_compared_builds_are_taken_in_turn_and_a_failure_falls_back(monkeypatch, tmp_path):
+    import run
+    from types import SimpleNamespace
+    order = []
+
+    def maker(name, fail=False):
+        def make(root, log):
+            def once():
+                order.append(name)
+                if fail:
+                    raise RuntimeError(f"{name} failed")
+                return SimpleNamespace(wall=1.0)
+            return once
+        return make
+
+    monkeypatch.setattr(run, "BUDGET", [30.0])
+    monkeypatch.setattr(run, "hugo_once", maker("hugo"))
+    monkeypatch.setattr(run, "pelican_once", maker("pelican"))
+    monkeypatch.setattr(run, "digest_cold", lambda root, flags, what, log: maker("digest")(root, log))
+    taken = run.compared_in_turn(tmp_path, ["digest"], ["hugo", "pelican"], 2, 1, tmp_path / "log")
+    assert order == ["digest", "hugo", "pelican", "digest"]
+    assert {k: len(v) for k, v in taken.items()} == {"digest": 2, "hugo": 1, "pelican": 1}
+    assert run.compared_in_turn(tmp_path, [], ["hugo"], 2, 1, tmp_path / "log") == {}    # nothing to compare
+    monkeypatch.setattr(run, "pelican_once", maker("pelican", fail=True))
+    assert run.compared_in_turn(tmp_path, ["digest"], ["hugo", "pelican"], 2, 1, tmp_path / "log") == {}
