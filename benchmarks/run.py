@@ -129,7 +129,8 @@ def clear(*paths: Path) -> None:
     of the group, so every file a build creates right after 10,000 were deleted costs
     up to a millisecond of system time. That made the same build 5 s slower, at random
     (it depends on which block groups the new folders land in), for every tool alike.
-    The trash is deleted once, at the end (``empty_trash``)."""
+    The trash is deleted once, at the end (``empty_trash``), and the next run waits
+    until those inodes are no longer recent (``settle``)."""
     TRASH.mkdir(parents=True, exist_ok=True)
     for p in paths:
         if p.exists() or p.is_symlink():
@@ -137,13 +138,30 @@ def clear(*paths: Path) -> None:
     os.sync()
 
 
-def empty_trash(settle: float = 0.0) -> None:
-    """Delete what ``clear`` set aside; ``settle``: then wait until ext4 no longer treats
-    the freed inodes as recently deleted (six minutes at most)."""
+SETTLE = 370.0    # seconds: ext4 treats an inode freed in the last six minutes as recent
+
+
+def empty_trash() -> None:
+    """Delete what ``clear`` set aside, and note when (see ``settle``)."""
     if TRASH.is_dir() and any(TRASH.iterdir()):
         shutil.rmtree(TRASH)
         os.sync()
-        time.sleep(settle)
+        (TRASH.parent / "trash-emptied").write_text(f"{time.time()}\n")
+
+
+def settle() -> None:
+    """Wait until the inodes the last ``empty_trash`` freed (this run's, or the previous
+    run's at its end) no longer count as recently deleted, so that no timed build pays
+    for them."""
+    empty_trash()       # a previous run's, if it was interrupted
+    try:
+        left = float((TRASH.parent / "trash-emptied").read_text()) + SETTLE - time.time()
+    except (OSError, ValueError):
+        return
+    if left > 0:
+        print(f"waiting {left:.0f} s: the last run's outputs were deleted within six minutes "
+              "(ext4 slows every file a build creates meanwhile)", flush=True)
+        time.sleep(left)
 
 
 def repeat(once, runs: int) -> list[measure.Sample]:
@@ -387,7 +405,7 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     global TRASH
     TRASH = args.work / "trash"
-    empty_trash(settle=370)     # a previous harness run's, if it was interrupted
+    settle()
     log = args.work / "build.log"
     results = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "versions": versions(),
                "runs": args.runs, "peer_runs": peer_runs, "sizes": {}, "skipped": []}

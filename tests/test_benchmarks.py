@@ -198,3 +198,23 @@ def test_compared_builds_are_taken_in_turn_and_a_failure_falls_back(monkeypatch,
     assert run.compared_in_turn(tmp_path, [], ["hugo"], 2, 1, tmp_path / "log") == {}    # nothing to compare
     monkeypatch.setattr(run, "pelican_once", maker("pelican", fail=True))
     assert run.compared_in_turn(tmp_path, ["digest"], ["hugo", "pelican"], 2, 1, tmp_path / "log") == {}
+
+
+def test_a_run_waits_until_the_last_deleted_outputs_are_no_longer_recent(monkeypatch, tmp_path):
+    import run
+    slept = []
+    monkeypatch.setattr(run, "TRASH", tmp_path / "trash")
+    monkeypatch.setattr(run.time, "sleep", slept.append)
+    run.settle()                                    # nothing ever deleted: no wait
+    assert slept == []
+    run.clear(tmp_path / "missing")                 # nothing to move: nothing to delete
+    (tmp_path / "old-site").mkdir()
+    run.clear(tmp_path / "old-site")
+    assert not (tmp_path / "old-site").exists() and any((tmp_path / "trash").iterdir())
+    run.empty_trash()
+    assert not (tmp_path / "trash").exists()
+    run.settle()                                    # just deleted: wait about six minutes
+    assert len(slept) == 1 and run.SETTLE - 5 < slept[0] <= run.SETTLE
+    (tmp_path / "trash-emptied").write_text(f"{run.time.time() - run.SETTLE - 1}\n")
+    run.settle()
+    assert len(slept) == 1
