@@ -218,3 +218,17 @@ def test_a_run_waits_until_the_last_deleted_outputs_are_no_longer_recent(monkeyp
     (tmp_path / "trash-emptied").write_text(f"{run.time.time() - run.SETTLE - 1}\n")
     run.settle()
     assert len(slept) == 1
+
+
+def test_digest_is_timed_with_its_bytecode_written(monkeypatch, tmp_path):
+    import importlib.util
+    import run
+    pkg = tmp_path / "generator"
+    (pkg / "sub").mkdir(parents=True)
+    for f in (pkg / "__init__.py", pkg / "sub" / "mod.py"):
+        f.write_text("X = 1\n")
+    monkeypatch.setattr(run, "REPO", tmp_path)
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)     # as PYTHONDONTWRITEBYTECODE does
+    run.precompile()
+    assert all(Path(importlib.util.cache_from_source(str(f))).is_file()
+               for f in (pkg / "__init__.py", pkg / "sub" / "mod.py"))
