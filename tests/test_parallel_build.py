@@ -203,3 +203,28 @@ def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_p
     assert len(chunks) == len(saved["chunks"]) - 2 and name in rest and gone not in rest
     assert saved_cache({"files": rest, "chunks": chunks}) == cache
     assert store.pickled == [] and store.take_cache_parts() == ([], cache)     # used once
+
+
+def _pickled_squares(chunk) -> bytes:
+    import pickle
+    return pickle.dumps([x * x for x in chunk])
+
+
+@pytest.mark.skipif(not parallel.forks(1000, 2), reason="needs fork")
+def test_workers_write_bulky_results_into_the_file_and_send_only_where(tmp_path):
+    """With ``into`` each worker appends its chunk's bytes to the file (the end reserved
+    under a lock, so none overlap) and only (offset, size) comes back, in order."""
+    import pickle
+    import tempfile
+    items = list(range(1000))
+    with tempfile.TemporaryFile() as into:
+        into.write(b"kept")                     # what the file held stays
+        into.flush()
+        spans = list(parallel.chunked_map(_pickled_squares, items, 2, 64, max_chunk=50, into=into))
+        assert len(spans) == 20 and all(size > 0 for _, size in spans)
+        assert sorted(spans)[0][0] == 4 and os.fstat(into.fileno()).st_size == 4 + sum(s for _, s in spans)
+        got = [x for at, size in spans for x in pickle.loads(os.pread(into.fileno(), size, at))]
+        assert got == [x * x for x in items] and os.pread(into.fileno(), 4, 0) == b"kept"
+        # Not worth forking: done here, written the same way.
+        (at, size), = parallel.chunked_map(_pickled_squares, items[:10], 2, 64, into=into)
+        assert pickle.loads(os.pread(into.fileno(), size, at)) == [x * x for x in range(10)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import pickle
 import tempfile
 from dataclasses import dataclass, field
@@ -43,7 +44,8 @@ class Pickled:
     """Cache entries exactly as a loading worker pickled them to send them here. The
     parse cache saves these bytes as they are while the entries still hold, instead of
     pickling 10,000 articles a second time. The bytes wait in a temporary file, not in
-    memory (270 MB at 50,000 articles, inherited by every render worker)."""
+    memory (270 MB at 50,000 articles, inherited by every render worker); the workers
+    wrote them there."""
     registries: str
     spill: object                       # the temporary file
     offset: int
@@ -51,8 +53,7 @@ class Pickled:
     entries: list[tuple[str, Article]]  # (file, the article it gave) for each valid row
 
     def data(self) -> bytes:
-        self.spill.seek(self.offset)
-        return self.spill.read(self.size)
+        return os.pread(self.spill.fileno(), self.size, self.offset)
 
 
 def saved_cache(saved: dict) -> dict:
@@ -127,16 +128,13 @@ class ContentStore:
         articles: dict[str, Article] = {}
         by_path: dict[str, Article] = {}
         self.pickled = []
-        spill = None
+        spill = tempfile.TemporaryFile() if parallel.forks(len(files), self.workers, PARALLEL_MIN) else None
         loaded = []
         try:
-            for data, rows in _load_all(files, self.workers):
+            for span, rows in _load_all(files, self.workers, spill):
                 loaded += rows
-                if data is not None and all(r[2] is not True for r in rows):     # no cache hits
-                    spill = spill or tempfile.TemporaryFile()
-                    self.pickled.append(Pickled(reg, spill, spill.tell(), len(data),
-                                                [(r[0], r[2]) for r in rows if r[2] is not None]))
-                    spill.write(data)
+                if span is not None and all(r[2] is not True for r in rows):     # no cache hits
+                    self.pickled.append(Pickled(reg, spill, *span, [(r[0], r[2]) for r in rows if r[2] is not None]))
         finally:
             _W.clear()
         for name, digest, art, errs in loaded:
@@ -240,14 +238,15 @@ def _load_chunk(names: list[str]) -> bytes:
     return pickle.dumps([_load_one(n) for n in names], pickle.HIGHEST_PROTOCOL)
 
 
-def _load_all(names: list[str], workers: int):
-    """Read, parse and validate files, in forked processes when there are many: YAML and
-    validation are most of a cold load. Yields (the rows pickled, or None; rows)."""
-    if not parallel.forks(len(names), workers, PARALLEL_MIN):
+def _load_all(names: list[str], workers: int, spill):
+    """Read, parse and validate files: here, or with ``spill`` (when there are many) in
+    forked processes, which write their rows pickled into that file (YAML and validation
+    are most of a cold load). Yields ((offset, size) of the rows in ``spill``, or None; rows)."""
+    if spill is None:
         yield None, [_load_one(n) for n in names]
         return
-    for data in parallel.chunked_map(_load_chunk, names, workers, PARALLEL_MIN, max_chunk=256):
-        yield data, pickle.loads(data)
+    for at, size in parallel.chunked_map(_load_chunk, names, workers, PARALLEL_MIN, max_chunk=256, into=spill):
+        yield (at, size), pickle.loads(os.pread(spill.fileno(), size, at))
 
 
 def _duplicate(art: Article, first: Path) -> ContentError:
