@@ -93,17 +93,24 @@ def _render_chunk(indices: list[int]) -> list[tuple]:
         return [("!error", type(exc).__name__, exc.message, str(exc.path or ""), exc.line, exc.hint)]
 
 
-def _signature(config, files: list[str]) -> str:
-    """Cheap fingerprint of every input (paths, sizes, mtimes) plus the config."""
+def _signature(config, stats: list[tuple[str, int, int]]) -> str:
+    """Cheap fingerprint of every input (paths, sizes, mtimes: ``_stats``) plus the config."""
     h = hashlib.sha1(__version__.encode())
     h.update(repr(_config_key(config)).encode())
+    h.update("".join([f"{p}\0{size}\0{mtime}\n" for p, size, mtime in stats]).encode())
+    return h.hexdigest()
+
+
+def _stats(files: list[str]) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of each file that exists."""
+    out = []
     for p in files:
         try:
             st = os.stat(p)
         except OSError:
             continue
-        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+        out.append((p, st.st_size, st.st_mtime_ns))
+    return out
 
 
 def _config_key(config) -> tuple:
@@ -112,9 +119,10 @@ def _config_key(config) -> tuple:
             str(config.paths["templates"]))
 
 
-def _input_files(config) -> list[str]:
+def _other_inputs(config) -> list[str]:
+    """The inputs besides the articles: registries, templates, the config file."""
     content = config.paths["content"]
-    files = article_names(content) + [str(content / n) for n in ("speakers.yaml", "topics.yaml", "sources.yaml")]
+    files = [str(content / n) for n in ("speakers.yaml", "topics.yaml", "sources.yaml")]
     tpl = config.paths["templates"]
     if tpl.is_dir():
         files += sorted(str(p) for p in tpl.rglob("*") if p.is_file())
@@ -217,10 +225,12 @@ class Builder:
         result = BuildResult(output=out)
         state = self._load_state()
         previous_files = output.read_manifest(out)
-        signature = None
+        signature = others = None
         if changed is None:
-            signature = _signature(config, _input_files(config))
-            if (state.get("signature") == signature and previous_files
+            others = _stats(_other_inputs(config))      # before any of them is read
+        if changed is None and state.get("signature") and previous_files:
+            signature = _signature(config, _stats(article_names(Path(config.paths["content"]).resolve())) + others)
+            if (state.get("signature") == signature
                     and not (search_index and search.stale_shards(out, state.get("search_plan", {}),
                                                                  state.get("search_shards", {})))
                     and all((out / f).is_file() for f in state.get("pages", {}))):
@@ -251,6 +261,10 @@ class Builder:
             return 0
 
         snap = self.store.load(changed if old is not None else None, on_loaded=bodies_ahead)
+        if others is not None and signature is None:
+            # No build to compare with: the articles' sizes and times as the loading read
+            # them, not another 10,000 stats before it starts (the other inputs' were taken first).
+            signature = _signature(config, [(p, *st) for p, st in self.store.stats.items()] + others)
         gc.freeze()     # the model lives for the whole build: stop rescanning it (and copying it into forks)
         site = snap.site
 
