@@ -231,3 +231,21 @@ def test_workers_write_bulky_results_into_the_file_and_send_only_where(tmp_path)
         # Not worth forking: done here, written the same way.
         (at, size), = parallel.chunked_map(_pickled_squares, items[:10], 2, 64, into=into)
         assert pickle.loads(os.pread(into.fileno(), size, at)) == [x * x for x in range(10)]
+
+
+def _heap_kept_in_worker(_chunk) -> bytes:
+    parallel.keep_freed_memory()
+    return bytes([parallel._heap_kept])
+
+
+@pytest.mark.skipif(not parallel.forks(1000, 2), reason="needs fork")
+def test_only_short_lived_workers_keep_what_malloc_frees(tmp_path):
+    """A loading worker keeps freed memory for reuse; the process that forks the workers
+    (``digest serve`` lives long) never changes its allocator's settings."""
+    import tempfile
+    parallel.keep_freed_memory()
+    assert parallel._heap_kept is False
+    with tempfile.TemporaryFile() as into:
+        spans = list(parallel.chunked_map(_heap_kept_in_worker, list(range(1000)), 2, 64, into=into))
+        assert spans and all(os.pread(into.fileno(), size, at) == b"\x01" for at, size in spans)
+    assert parallel._heap_kept is False
