@@ -108,9 +108,9 @@ def full_report(results: dict) -> str:
              f"Median of {results['runs']} runs (peers: {results['peer_runs']})."]
     in_turn = {tuple(row.get("in_turn", ())) for row in results["sizes"].values()} - {()}
     if len(in_turn) == 1:
-        names = {"digest": "digest's cold build (no search)", "hugo": "Hugo's build", "pelican": "Pelican's"}
+        names = {"digest": "digest's (cold, no search)", "hugo": "Hugo's", "pelican": "Pelican's"}
         listed = [names[n] for n in ("digest", "hugo", "pelican") if n in next(iter(in_turn))]
-        parts[0] += f" {', '.join(listed[:-1])} and {listed[-1]} builds were timed in turn."
+        parts[0] += f" The compared builds were timed in turn: {', '.join(listed[:-1])} and {listed[-1]}."
     for note in results.get("skipped", []):
         parts.append(f"> {note}")
     for n, row in sorted(results["sizes"].items(), key=lambda kv: int(kv[0])):

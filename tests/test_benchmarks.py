@@ -232,3 +232,13 @@ def test_digest_is_timed_with_its_bytecode_written(monkeypatch, tmp_path):
     run.precompile()
     assert all(Path(importlib.util.cache_from_source(str(f))).is_file()
                for f in (pkg / "__init__.py", pkg / "sub" / "mod.py"))
+
+
+def test_the_report_names_the_builds_timed_in_turn():
+    base = {"date": "2026-12-06", "runs": 3, "peer_runs": 3, "skipped": [],
+            "machine": {"nproc": 2, "cpu": "x", "memory_gib": 1.0, "python": "3.11"}, "versions": {}}
+    first = report.full_report({**base, "sizes": {"10": {"in_turn": ["digest", "hugo"]}}}).splitlines()[0]
+    assert first.endswith(" The compared builds were timed in turn: digest's (cold, no search) and Hugo's.")
+    first = report.full_report({**base, "sizes": {"10": {"in_turn": ["digest", "hugo", "pelican"]}}}).splitlines()[0]
+    assert first.endswith(" timed in turn: digest's (cold, no search), Hugo's and Pelican's.")
+    assert "in turn" not in report.full_report({**base, "sizes": {"10": {}}}).splitlines()[0]
