@@ -244,3 +244,24 @@ def test_seed_spec_metadata_and_body(project: Path):
         assert text.endswith(fold(want["body_ends"])), (seed, text[-120:])
         for line in want.get("boilerplate", []):
             assert fold(line) not in text, (seed, line)
+
+
+def test_a_digest_without_seeds_builds_without_loading_the_analysers(tmp_path: Path):
+    # A digest kept as content alone: `digest build` says there is nothing to ingest and
+    # never imports the extraction and speaker analysis (a tenth of a second at every build).
+    from conftest import copy_fixture
+    root = copy_fixture(tmp_path / "project")
+    assert not (root / "seeds").exists()
+    code = ("import sys; from generator.cli import main; code = main(['-C', sys.argv[1], 'build', '--no-search']); "
+            "print('analysers loaded' if 'generator.ingest.pipeline' in sys.modules else 'analysers not loaded'); "
+            "sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "ingest: 0 seeds: nothing to do" in proc.stdout and "analysers not loaded" in proc.stdout
+    assert (root / "site" / "index.html").is_file()
+    assert not (root / "content" / ".ingest-manifest.json").exists()     # nothing written for no seeds
+    (root / "seeds").mkdir()
+    (root / "seeds" / SEEDS[0].name).write_bytes(SEEDS[0].read_bytes())
+    proc = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 written" in proc.stdout and "analysers loaded" in proc.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import BuildResult, Builder, ConsoleReporter
+from generator.commands import ingest
 from generator.config import Config
 
 # One Builder per (config, output) in this process: a long-lived caller (serve, the
@@ -44,7 +45,6 @@ def ingest_and_build(config: Config, *, ingest_first: bool = True) -> bool:
     every seed was ingested."""
     ok = True
     if ingest_first:
-        from generator.commands import ingest     # only then: its analysers take 80 ms to import
         ok = not ingest.run(config).failed
     run(config)
     return ok

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -25,37 +25,12 @@ from generator.ingest.decode import Decoded, decode_seed
 from generator.ingest.manifest import Manifest
 from generator.ingest.outlets import Outlets
 from generator.ingest.registry import Recorder, Registry
+from generator.ingest.report import Outcome, Report
+from generator.ingest.seeds import list_seeds
 from generator.ingest.slugs import slugify, unique
 from generator.ingest.topics import Taxonomy
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
-_IGNORED = re.compile(r"(^[.#~])|(~$)|(\.(swp|swx|tmp|bak|part|crdownload)$)", re.I)
-
-
-@dataclass
-class Outcome:
-    seed: str
-    status: str            # written | updated | unchanged | kept | forced | duplicate | failed
-    path: Path | None = None
-    message: str = ""
-
-
-@dataclass
-class Report:
-    outcomes: list[Outcome] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
-
-    def summary(self) -> str:
-        parts = [f"{self.count(s)} {s}" for s in
-                 ("written", "updated", "unchanged", "kept", "forced", "duplicate", "failed") if self.count(s)]
-        return f"ingest: {len(self.outcomes)} seeds: " + (", ".join(parts) or "nothing to do")
 
 
 @dataclass
@@ -67,13 +42,6 @@ class Draft:
     title: str
     meta: dict
     body: str
-
-
-def list_seeds(seeds_dir: Path) -> list[Path]:
-    """Regular files in ``seeds_dir``, skipping hidden, editor temp and swap files."""
-    if not seeds_dir.is_dir():
-        return []
-    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and not _IGNORED.search(p.name))
 
 
 def _fingerprint(paragraphs) -> str:
