@@ -14,6 +14,8 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import threading
+from concurrent.futures import Future
 from typing import Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -134,6 +136,21 @@ def keep_freed_memory() -> None:
     mallopt(M_MMAP_THRESHOLD, 32 << 20)     # the glibc maximum: big blocks from the heap, not mmap
     mallopt(M_TRIM_THRESHOLD, 1 << 30)
     mallopt(M_TOP_PAD, 64 << 20)
+
+
+def in_thread(job: Callable[[], R], name: str = "digest-background") -> Future:
+    """Start ``job()`` in a thread of this process; the Future returns what it returned or
+    raises what it raised. For I/O a process can overlap with waiting on its workers.
+    Start it after forking them: a fork copies only the thread that forks."""
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(job())
+        except BaseException as exc:      # handed to whoever asks for the result
+            future.set_exception(exc)
+    threading.Thread(target=run, name=name).start()
+    return future
 
 
 def _call(k: int):

@@ -208,6 +208,53 @@ def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_p
     assert store.pickled == [] and store.take_cache_parts() == ([], cache)     # used once
 
 
+@pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
+def test_the_parse_cache_is_written_while_the_workers_render(tmp_path, monkeypatch):
+    """A full build writes its parse cache in a thread once the render workers are forked
+    (not after the last page, when the other core would idle); a build in one process
+    writes it in turn. Either way the file is whole, and a failing save fails the build."""
+    import pickle
+    import threading
+
+    from generator.errors import ContentError
+    from generator.model.store import saved_cache
+    corpus.write_corpus(N, tmp_path / "bench")
+    root = tmp_path / "bench" / "digest"
+    where = []
+    save = builder.Builder._save_parse_cache
+    monkeypatch.setattr(builder.Builder, "_save_parse_cache",
+                        lambda self: (where.append(threading.current_thread().name), save(self))[1])
+    for workers in (2, 1):
+        config = load_config(str(root))
+        config.paths["output"], config.paths["cache"] = tmp_path / f"site-{workers}", tmp_path / f"cache-{workers}"
+        b = builder.Builder(config, workers=workers)
+        b.build(search_index=False)
+        assert saved_cache(pickle.loads((b.cache_dir / builder.PARSE_CACHE).read_bytes())) == b.parse_cache
+    assert where == ["digest-parse-cache", "MainThread"]
+    assert threading.active_count() == 1        # the thread is gone when the build returns
+
+    # A template error on a page: the build fails, the parse cache it wrote is whole.
+    (root / "templates").mkdir()
+    (root / "templates" / "article.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ nothing.at.all }}{% endblock %}')
+    config = load_config(str(root))
+    config.paths["cache"] = tmp_path / "cache-failed"
+    b = builder.Builder(config, workers=2)
+    with pytest.raises(ContentError, match="template error"):
+        b.build(search_index=False)
+    assert saved_cache(pickle.loads((b.cache_dir / builder.PARSE_CACHE).read_bytes())) == b.parse_cache
+    assert not list(b.cache_dir.glob("*.tmp")) and not config.paths["output"].exists()
+
+    # A cache folder that cannot be written: the pages are published, then the error is raised.
+    (root / "templates" / "article.html").unlink()
+    config = load_config(str(root))
+    config.paths["cache"] = tmp_path / "not-a-folder"
+    config.paths["cache"].write_text("a file")
+    with pytest.raises(OSError):
+        builder.Builder(config, workers=2).build(search_index=False)
+    assert (config.paths["output"] / "index.html").is_file()
+
+
 def _pickled_squares(chunk) -> bytes:
     import pickle
     return pickle.dumps([x * x for x in chunk])

@@ -113,6 +113,11 @@ def test_search_can_be_turned_off(tmp_path):
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "search/" not in home and 'role="search"' not in home
+    assert Builder(config, reporter=NullReporter()).index_search().search == "unchanged"   # no shards planned
+    # and on again: the shards, planned afresh, are all indexed
+    (root / "digest.yaml").write_text((root / "digest.yaml").read_text().replace("enabled: false", "enabled: true"))
+    assert Builder(load_config(root), reporter=NullReporter()).build().search == "indexed"
+    assert (out / "pagefind").is_dir() and (out / "search" / "index.html").is_file()
 
 
 def test_a_shard_size_below_one_is_refused_with_its_line(tmp_path):

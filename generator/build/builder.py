@@ -6,6 +6,7 @@ only the pages whose inputs changed are rendered and written.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import gc
 import hashlib
@@ -184,19 +185,21 @@ class Builder:
                 self.parse_cache, self.index_memo = {}, {}
         return self.parse_cache
 
-    def _save(self, state: dict, parse_cache: bool) -> None:
+    def _save_state(self, state: dict) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.cache_dir / (STATE + ".tmp")
         with open(tmp, "wb") as fh:     # pickle: 10x faster than JSON for 10,000+ page entries
             pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.cache_dir / STATE)
-        if parse_cache:
-            tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
-            chunks, rest = self.store.take_cache_parts() if self.store else ([], self.parse_cache)
-            with open(tmp, "wb") as fh:
-                pickle.dump({"files": rest, "chunks": chunks, "index": self.index_memo}, fh,
-                            protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.cache_dir / PARSE_CACHE)
+
+    def _save_parse_cache(self) -> None:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
+        chunks, rest = self.store.take_cache_parts() if self.store else ([], self.parse_cache)
+        with open(tmp, "wb") as fh:
+            pickle.dump({"files": rest, "chunks": chunks, "index": self.index_memo}, fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.cache_dir / PARSE_CACHE)
 
     def _only_articles(self, changed) -> bool:
         """Do the changed files allow the fast path (article files only, nothing else)?"""
@@ -330,10 +333,14 @@ class Builder:
             index = search.index_files(out) if previous_files and config.search["enabled"] else []
             owned = set(fps) | set(index)
         written: list[str] = []
+        # A full build writes its parse cache (tens of MB) while the workers render, not after.
+        saving, in_workers = None, parallel.forks(len(todo), self.workers, 2 * SERIAL_MAX)
         try:
             self.reporter.stage("rendering")
             self.reporter.start(len(todo))
             for o, fp, sha, size, wrote in self._run(todo):
+                if saving is None and in_workers and not fast:    # the first result: they are forked
+                    saving = parallel.in_thread(self._save_parse_cache, "digest-parse-cache")
                 new_pages[o] = [fp, sha]
                 if wrote:
                     written.append(o)
@@ -347,10 +354,19 @@ class Builder:
             _R.clear()
             if bodies is not None:
                 bodies.close()
+            if saving is not None:
+                concurrent.futures.wait([saving])    # a failed build still waits for the file
+        if saving is not None:
+            saving.result()             # raises what the save raised
+        elif not fast:
+            self._save_parse_cache()
 
-        pages_of = {slug: new_pages.get(f"articles/{slug}/index.html", ("", ""))[1] for slug in site.articles}
-        want = search.plan_shards(pages_of, config.language, config.search["shard_size"])
-        have = state.get("search_shards", {}) if previous_files else {}
+        if config.search["enabled"]:
+            pages_of = {slug: new_pages.get(f"articles/{slug}/index.html", ("", ""))[1] for slug in site.articles}
+            want = search.plan_shards(pages_of, config.language, config.search["shard_size"])
+            have = state.get("search_shards", {}) if previous_files else {}
+        else:
+            want = have = {}            # no shards to plan, and the old ones go (``owned``)
         stale = search.stale_shards(out, want, have)
         if search_index and changed is not None:
             # An incremental build returns as soon as its pages are written; the stale shards
@@ -367,7 +383,7 @@ class Builder:
             signature = state.get("signature")     # warm(): nothing changed, the no-op check still holds
         self.state = {"output": str(out), "version": __version__, "pages": new_pages, "signature": signature,
                       "search_plan": want, "search_shards": have}
-        self._save(self.state, parse_cache=not fast)
+        self._save_state(self.state)
         result.pages = len(new_pages)
         result.rendered, result.written = len(todo), len(written)
         result.changed_pages = sorted(written)
@@ -404,7 +420,7 @@ class Builder:
         stale = search.stale_shards(self.out, want, have)
         if want and stale:
             state["search_shards"] = self._index(result, set(output.read_manifest(self.out)), want, stale, have)
-            self._save(state, parse_cache=False)
+            self._save_state(state)
         return result
 
     def _run(self, todo: list[Page]):
