@@ -176,21 +176,27 @@ def test_taking_at_any_moment_never_hangs():
 @pytest.mark.skipif(not parallel.Ahead.worthwhile(N, 2), reason="needs fork")
 def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_path):
     """A cold build saves the articles as the loading workers pickled them (not pickled
-    again); read back, the cache is the same; a chunk whose entries changed since is
-    saved entry by entry instead."""
+    again, and copied file to file, not through this process); read back, the cache is
+    the same; a chunk whose entries changed since is saved entry by entry instead."""
     import dataclasses
+    import io
     import pickle
 
-    from generator.model.store import saved_cache
+    from generator.model.store import CACHE_MAGIC, read_cache, write_cache
     corpus.write_corpus(N, tmp_path / "bench")
     root = tmp_path / "bench" / "digest"
     b = builder.Builder(load_config(str(root)), workers=2)
     b.build(search_index=False)
-    cache_file = b.cache_dir / builder.PARSE_CACHE
-    saved = pickle.loads(cache_file.read_bytes())
-    assert len(saved["chunks"]) > 1 and saved["files"] == {}
-    assert saved_cache(saved) == b.parse_cache and len(b.parse_cache) == N
+    raw = (b.cache_dir / builder.PARSE_CACHE).read_bytes()
+    assert raw.startswith(CACHE_MAGIC)
+    start = len(CACHE_MAGIC) + 8
+    header = pickle.loads(raw[start:start + int.from_bytes(raw[len(CACHE_MAGIC):start], "little")])
+    assert len(header["chunks"]) > 1 and header["files"] == {}
+    assert read_cache(io.BytesIO(raw)) == (b.parse_cache, b.index_memo) and len(b.parse_cache) == N
     assert builder.Builder(load_config(str(root)), workers=2)._load_parse_cache() == b.parse_cache
+    for cut in (raw[:-1], raw[:start + 3], pickle.dumps({"files": {}, "chunks": [], "index": {}}), b""):
+        with pytest.raises(Exception):
+            read_cache(io.BytesIO(cut))     # cut short, or an older cache: the builder starts afresh
 
     from generator.model.store import ContentStore
     store = ContentStore(root / "content", {}, workers=2)
@@ -202,9 +208,19 @@ def test_the_parse_cache_keeps_the_loading_workers_pickles_while_they_hold(tmp_p
     cache[name] = (digest, reg, dataclasses.replace(art, title="Changed"))
     gone = sorted(cache)[300]
     del cache[gone]
-    chunks, rest = store.take_cache_parts()
-    assert len(chunks) == len(saved["chunks"]) - 2 and name in rest and gone not in rest
-    assert saved_cache({"files": rest, "chunks": chunks}) == cache
+    parts, rest = store.take_cache_parts()
+    assert len(parts) == len(header["chunks"]) - 2 and name in rest and gone not in rest
+    saved = tmp_path / "saved-cache"
+    with open(saved, "wb") as fh:
+        write_cache(fh, rest, parts, {"key": "k"})
+    with open(saved, "rb") as fh:
+        assert read_cache(fh) == (cache, {"key": "k"})
+    with pytest.MonkeyPatch.context() as mp:      # no sendfile (or one that fails): written all the same
+        mp.setattr(os, "sendfile", lambda *a: (_ for _ in ()).throw(OSError(22, "Invalid argument")))
+        with open(saved, "wb") as fh:
+            write_cache(fh, rest, parts, {})
+    with open(saved, "rb") as fh:
+        assert read_cache(fh) == (cache, {})
     assert store.pickled == [] and store.take_cache_parts() == ([], cache)     # used once
 
 
@@ -213,11 +229,10 @@ def test_the_parse_cache_is_written_while_the_workers_render(tmp_path, monkeypat
     """A full build writes its parse cache in a thread once the render workers are forked
     (not after the last page, when the other core would idle); a build in one process
     writes it in turn. Either way the file is whole, and a failing save fails the build."""
-    import pickle
     import threading
 
     from generator.errors import ContentError
-    from generator.model.store import saved_cache
+    from generator.model.store import read_cache
     corpus.write_corpus(N, tmp_path / "bench")
     root = tmp_path / "bench" / "digest"
     where = []
@@ -229,7 +244,8 @@ def test_the_parse_cache_is_written_while_the_workers_render(tmp_path, monkeypat
         config.paths["output"], config.paths["cache"] = tmp_path / f"site-{workers}", tmp_path / f"cache-{workers}"
         b = builder.Builder(config, workers=workers)
         b.build(search_index=False)
-        assert saved_cache(pickle.loads((b.cache_dir / builder.PARSE_CACHE).read_bytes())) == b.parse_cache
+        with open(b.cache_dir / builder.PARSE_CACHE, "rb") as fh:
+            assert read_cache(fh)[0] == b.parse_cache
     assert where == ["digest-parse-cache", "MainThread"]
     assert threading.active_count() == 1        # the thread is gone when the build returns
 
@@ -242,7 +258,8 @@ def test_the_parse_cache_is_written_while_the_workers_render(tmp_path, monkeypat
     b = builder.Builder(config, workers=2)
     with pytest.raises(ContentError, match="template error"):
         b.build(search_index=False)
-    assert saved_cache(pickle.loads((b.cache_dir / builder.PARSE_CACHE).read_bytes())) == b.parse_cache
+    with open(b.cache_dir / builder.PARSE_CACHE, "rb") as fh:
+        assert read_cache(fh)[0] == b.parse_cache
     assert not list(b.cache_dir.glob("*.tmp")) and not config.paths["output"].exists()
 
     # A cache folder that cannot be written: the pages are published, then the error is raised.

@@ -30,12 +30,11 @@ from generator.build.templates import Fragments, environment, static_files, temp
 from generator.build.urls import Urls
 from generator.model.articles import digest_bytes
 from generator.model.load import article_names
-from generator.model.store import ContentStore, saved_cache
+from generator.model.store import ContentStore, read_cache, write_cache
 
 STATE = "build-state.pickle"
-PARSE_CACHE = "articles-cache.pickle"   # {"files": file -> (digest, registries digest, Article),
-                                        #  "chunks": more of those, as loaded (model.store.saved_cache),
-                                        #  "index": echo groups and related (model.load.index)}
+PARSE_CACHE = "articles-cache.pickle"   # file -> (digest, registries digest, Article), and the echo
+                                        # groups and related articles (model.load.index): model.store.write_cache
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
 # Page kinds that show the same fragments, each group rendered in one worker (render_chunks).
 SHARED_FRAGMENTS = (("speaker", "topic"), ("speaker_feed", "topic_feed", "feed"), ("source", "month"))
@@ -179,8 +178,7 @@ class Builder:
         if self.parse_cache is None:
             try:
                 with open(self.cache_dir / PARSE_CACHE, "rb") as fh:
-                    saved = pickle.load(fh)
-                self.parse_cache, self.index_memo = saved_cache(saved), saved["index"]
+                    self.parse_cache, self.index_memo = read_cache(fh)
             except Exception:   # a missing, old or corrupt cache only costs time
                 self.parse_cache, self.index_memo = {}, {}
         return self.parse_cache
@@ -195,10 +193,9 @@ class Builder:
     def _save_parse_cache(self) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.cache_dir / (PARSE_CACHE + ".tmp")
-        chunks, rest = self.store.take_cache_parts() if self.store else ([], self.parse_cache)
+        parts, rest = self.store.take_cache_parts() if self.store else ([], self.parse_cache)
         with open(tmp, "wb") as fh:
-            pickle.dump({"files": rest, "chunks": chunks, "index": self.index_memo}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+            write_cache(fh, rest, parts, self.index_memo)
         os.replace(tmp, self.cache_dir / PARSE_CACHE)
 
     def _only_articles(self, changed) -> bool:

@@ -52,18 +52,53 @@ class Pickled:
     size: int
     entries: list[tuple[str, Article]]  # (file, the article it gave) for each valid row
 
-    def data(self) -> bytes:
-        return os.pread(self.spill.fileno(), self.size, self.offset)
+    def copy_to(self, fd: int) -> None:
+        """Append these bytes to the file ``fd`` without reading them in: ``sendfile``
+        copies them in the kernel (no 50 MB in this process while the workers render)."""
+        done = 0
+        try:
+            while done < self.size:
+                sent = os.sendfile(fd, self.spill.fileno(), self.offset + done, self.size - done)
+                if not sent:
+                    break
+                done += sent
+        except (OSError, AttributeError):      # no sendfile for these files (or this system)
+            pass
+        rest = os.pread(self.spill.fileno(), self.size - done, self.offset + done) if done < self.size else b""
+        view = memoryview(rest)
+        while view:
+            view = view[os.write(fd, view):]
 
 
-def saved_cache(saved: dict) -> dict:
-    """The file -> (digest, registries digest, Article) cache from what ``take_cache_parts`` saved."""
-    files = dict(saved["files"])
-    for registries, data in saved.get("chunks", ()):
-        for name, digest, art, *_ in pickle.loads(data):
+CACHE_MAGIC = b"digest parse cache 2\n"
+
+
+def write_cache(fh, rest: dict, parts: list[Pickled], index_memo: dict) -> None:
+    """The parse cache file: a header (the entries ``parts`` leave out, each part's registries
+    digest and size, the index memo), then the parts' bytes as the loading workers wrote them."""
+    header = pickle.dumps({"files": rest, "chunks": [(p.registries, p.size) for p in parts],
+                           "index": index_memo}, pickle.HIGHEST_PROTOCOL)
+    fh.write(CACHE_MAGIC + len(header).to_bytes(8, "little") + header)
+    fh.flush()
+    for part in parts:
+        part.copy_to(fh.fileno())
+
+
+def read_cache(fh) -> tuple[dict, dict]:
+    """(file -> (digest, registries digest, Article), index memo) from a ``write_cache`` file.
+    Raises ValueError (or what unpickling raises) on anything else, a cut-short file included."""
+    if fh.read(len(CACHE_MAGIC)) != CACHE_MAGIC:
+        raise ValueError("not a parse cache of this version")
+    header = pickle.loads(fh.read(int.from_bytes(fh.read(8), "little")))
+    files = dict(header["files"])
+    for registries, size in header["chunks"]:
+        data = fh.read(size)
+        if len(data) != size:
+            raise ValueError("parse cache cut short")
+        for name, digest, art, *_ in pickle.loads(data):      # rows as _load_one made them
             if isinstance(art, Article):
                 files[name] = (digest, registries, art)
-    return files
+    return files, header["index"]
 
 
 class ContentStore:
@@ -83,18 +118,17 @@ class ContentStore:
     def adopt(self, snap: Snapshot) -> None:
         self.current = snap
 
-    def take_cache_parts(self) -> tuple[list[tuple[str, bytes]], dict]:
-        """The cache to save: (registries digest, pickled rows) still exactly as loaded,
-        and the entries those leave out (see ``saved_cache``). The pickles are used once:
-        later saves pickle the entries."""
-        chunks, covered = [], set()
+    def take_cache_parts(self) -> tuple[list[Pickled], dict]:
+        """The cache to save (``write_cache``): the loaded rows still exactly as pickled, and
+        the entries those leave out. The pickles are used once: later saves pickle the entries."""
+        parts, covered = [], set()
         for part in self.pickled:
             if all((e := self.cache.get(name)) is not None and e[2] is art and e[1] == part.registries
                    for name, art in part.entries):
-                chunks.append((part.registries, part.data()))
+                parts.append(part)
                 covered.update(name for name, _ in part.entries)
         self.pickled = []
-        return chunks, {k: v for k, v in self.cache.items() if k not in covered}
+        return parts, {k: v for k, v in self.cache.items() if k not in covered}
 
     def _registries(self, errors: list[ContentError]) -> tuple:
         data = b"".join((self.dir / n).read_bytes() if (self.dir / n).is_file() else b"-" for n in REGISTRIES)
