@@ -368,3 +368,17 @@ def test_builds_overlapping_in_threads_leave_the_collector_as_they_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_build_leaves_nothing_frozen_and_no_scan_of_its_objects_pending():
+    # The builder freezes the model; afterwards everything is collectable again (serve
+    # lives on), and re-enabling the collector must not start a scan of all the build made.
+    import gc
+    from generator.build.builder import _no_collections
+    with _no_collections():
+        model = [[i] for i in range(20_000)]
+        gc.freeze()
+        pages = [[i] for i in range(50_000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_count()[0] < 1_000
+    del model, pages
