@@ -137,23 +137,14 @@ def call_macro(macro: Macro, args: tuple, kwargs: dict):
     return str.__new__(Markup, rv) if macro._default_autoescape else rv
 
 
-ANY_ROOT = "\x00"      # the link root fragments are rendered at (see Fragments); YAML cannot hold it
-
-
 class Fragments:
     """``cached(macro, *args, **kwargs)`` in a template: the macro's output, rendered once per
-    build and arguments. The same quote entry, article card or article line shows on many
-    pages (a speaker's page and each of its topics' pages; a source page and a month
-    page), and a Jinja macro call costs far more than a dict lookup. Entries keep their
+    build, page depth and arguments. The same quote entry, article card or article line shows
+    on many pages (a speaker's page and each of its topics' pages; a source page and a month
+    page), and a Jinja macro call costs far more than a dict lookup. Links in a fragment are
+    relative to the page, so the current link root is part of the key. Entries keep their
     arguments alive, so the ``id`` of an argument object stays unique while it is a key.
-    Macros called this way must depend only on their arguments and the build's globals.
-
-    Links in a fragment are relative to the page (``../../articles/x/``), so a fragment is
-    rendered once with ``ANY_ROOT`` as the link root and given to each page depth with
-    its own root in its place: the article cards of a source page (two folders deep) and
-    of a month page (three) are rendered once. The model's text comes from YAML, which
-    cannot hold that character, so only links carry it. Pages at the site root, whose
-    empty root makes ``url()`` "./", render their own."""
+    Macros called this way must depend only on their arguments and the build's globals."""
 
     def __init__(self, urls=None):
         self.urls = urls
@@ -167,25 +158,9 @@ class Fragments:
             key += tuple((k, _key(v)) for k, v in sorted(kwargs.items()))
         hit = self.memo.get(key)
         if hit is None:
-            hit = self.memo[key] = (self._render(key, macro, args, kwargs), macro, args, kwargs)
+            out = call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
+            hit = self.memo[key] = (out, macro, args, kwargs)
         return hit[0]
-
-    def _render(self, key: tuple, macro, args: tuple, kwargs: dict):
-        root = key[1]
-        if not root or root == ANY_ROOT:
-            return call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
-        anywhere = (macro, ANY_ROOT, *key[2:])
-        hit = self.memo.get(anywhere)
-        if hit is None:
-            self.urls.root = ANY_ROOT
-            try:
-                hit = self.memo[anywhere] = (self._render(anywhere, macro, args, kwargs), macro, args, kwargs)
-            finally:
-                self.urls.root = root
-        out = hit[0]
-        if out.__class__ is Markup:
-            return str.__new__(Markup, str.replace(out, ANY_ROOT, root))
-        return out.replace(ANY_ROOT, root) if isinstance(out, str) else out
 
 
 _DIRECT: dict = {}      # callable -> what compiled templates call in its place (FastCode.visit_Call)
