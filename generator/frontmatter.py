@@ -11,6 +11,7 @@ from generator.errors import ContentError
 from generator.yamlutil import safe_load, syntax_error
 
 _FENCE = re.compile(r"^---[ \t]*\r?$", re.M)
+_FENCE_END = re.compile(r"[ \t]*\r?(?=\n|\Z)")     # the rest of a fence line after its "---"
 
 
 # libyaml's emitter is ~10x faster than the pure-Python one; same output for our data.
@@ -49,11 +50,11 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
     if not first:
         raise ContentError("missing front matter", path, 1,
                            "the file must start with a line '---', YAML, then another '---'")
-    end = _FENCE.search(text, first.end())
+    end = _closing_fence(text, first.end())
     if not end:
         raise ContentError("front matter is not closed", path, 1,
                            "add a line '---' after the YAML block")
-    block = text[first.end():end.start()]
+    block = text[first.end():end[0]]
     try:
         meta = safe_load(block)
     except yaml.YAMLError as exc:
@@ -63,8 +64,20 @@ def parse(text: str, path: Path | str | None = None) -> tuple[dict[str, Any], st
         meta = {}
     if not isinstance(meta, dict):
         raise ContentError("front matter must be a mapping of keys to values", path, 2)
-    body_line = text.count("\n", 0, end.end()) + 1
-    return meta, text[end.end():].lstrip("\r\n"), body_line
+    body_line = text.count("\n", 0, end[1]) + 1
+    return meta, text[end[1]:].lstrip("\r\n"), body_line
+
+
+def _closing_fence(text: str, start: int) -> tuple[int, int] | None:
+    """(start, end) of the first fence line after ``start``, as ``_FENCE.search`` finds it:
+    a plain search for its "---" at a line start, four times faster than the regex's scan."""
+    i = text.find("\n---", start)
+    while i != -1:
+        rest = _FENCE_END.match(text, i + 4)
+        if rest:
+            return i + 1, rest.end()
+        i = text.find("\n---", i + 1)
+    return None
 
 
 def read(path: Path) -> tuple[dict[str, Any], str, int]:

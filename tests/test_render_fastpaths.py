@@ -197,6 +197,23 @@ def test_block_reader_takes_the_front_matter_ingest_writes():
     assert _block_load(text) == yaml.load(text, Loader=Loader)
 
 
+def test_the_closing_fence_is_found_where_the_fence_pattern_finds_it():
+    import random
+    from generator import frontmatter
+    rng = random.Random(11)
+    pieces = ["---", "--- ", "---\t", "----", "-- -", "x", "\r", "\n", " ", "a: b", "---\r"]
+    checked = 0
+    for _ in range(30_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        first = frontmatter._FENCE.match(text)
+        if first:
+            m = frontmatter._FENCE.search(text, first.end())
+            assert frontmatter._closing_fence(text, first.end()) == ((m.start(), m.end()) if m else None), repr(text)
+            checked += 1
+    assert checked > 1000
+    assert frontmatter.parse("---\r\ntitle: x\r\n--- \r\n\r\nBody\r\n") == ({"title": "x"}, "Body\r\n", 3)
+
+
 def test_plain_scalars_are_typed_once_and_the_memo_stays_bounded(monkeypatch):
     from generator import yamlutil
     monkeypatch.setattr(yamlutil, "PLAIN_MAX", 16)
