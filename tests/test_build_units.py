@@ -141,6 +141,34 @@ def test_cached_fragments_render_once_per_link_root_and_arguments():
     assert len(calls) == 6
 
 
+def test_fragments_cached_anywhere_render_once_for_every_depth():
+    import jinja2
+    from markupsafe import Markup
+    from generator.build.templates import Fragments
+    calls = []
+    env = jinja2.Environment(autoescape=True)
+    urls = Urls("/repo/", "https://example.org/repo/")
+    fragments = Fragments(urls)
+    env.globals.update(cached=fragments, cached_anywhere=fragments.anywhere, url=urls, note=calls.append)
+    # imported macros, as pages use them: the same objects on every page
+    macros = env.from_string('{% macro home() %}<a href="{{ url() }}">home</a>{% endmacro %}'
+                             '{% macro line(t) %}{{ note(t) or "" }}<li>{{ cached(home) }} '
+                             '<a href="{{ url.article(t) }}">{{ t }}</a></li>{% endmacro %}').module
+    tpl = env.from_string('{{ cached_anywhere(line, title) }}', globals={"line": macros.line})
+    for rel, root in (("articles/a/", "../../"), ("archive/2024/05/", "../../../"), ("sources/b/", "../../")):
+        urls.at(rel)
+        html = tpl.render(title="x\x01<y>")
+        assert html == (f'<li><a href="{root}">home</a> <a href="{root}articles/x\x01&lt;y&gt;/">'
+                        'x\x01&lt;y&gt;</a></li>')
+    assert len(calls) == 1                       # one rendering for three pages at two depths
+    urls.at("")                                  # the site root, where url() is "./": its own
+    assert tpl.render(title="x").startswith('<li><a href="./">home</a> <a href="articles/x/">')
+    urls.at("robots.txt", absolute=True)         # absolute links under the base path
+    assert tpl.render(title="x").startswith('<li><a href="/repo/">home</a> <a href="/repo/articles/x/">')
+    assert len(calls) == 3 and isinstance(fragments.anywhere(macros.line, "x"), Markup)
+    assert Fragments().anywhere(lambda x: x * 2, 21) == 42
+
+
 def test_fragments_without_a_build_just_call_the_macro():
     from generator.build.templates import Fragments
     assert Fragments()(lambda x: x * 2, 21) == 42

@@ -37,7 +37,7 @@ PARSE_CACHE = "articles-cache.pickle"   # file -> (digest, registries digest, Ar
                                         # groups and related articles (model.load.index): model.store.write_cache
 SERIAL_MAX = 48          # below this many pages a process pool costs more than it saves
 # Page kinds that show the same fragments, each group rendered in one worker (render_chunks).
-SHARED_FRAGMENTS = (("speaker", "topic"), ("speaker_feed", "topic_feed", "feed"))
+SHARED_FRAGMENTS = (("speaker", "topic"), ("speaker_feed", "topic_feed", "feed"), ("source", "month"))
 
 # Per-process render state. Set in the parent before forking, so workers inherit the
 # model and the compiled templates instead of receiving them through pipes.
@@ -315,7 +315,8 @@ class Builder:
         contexts = Contexts(site, config, urls, self.md, bodies)
         env.globals.update(site=site, url=urls, config=config, key_quote=key_quote, echoes_of=echoes_of(site))
         env.globals["echo_id"] = echo_id(site)
-        env.globals["cached"] = Fragments(urls)     # per build: fragments hold this build's links
+        fragments = Fragments(urls)                # per build: fragments hold this build's links
+        env.globals.update(cached=fragments, cached_anywhere=fragments.anywhere)
         for tpl in list(env.cache.values()) if env.cache is not None else ():
             tpl._module = None      # imported macros bind the globals once; rebind them to this build's
         stage = output.fresh_staging(out)
@@ -453,8 +454,9 @@ class _Ahead:
 def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[list[int]]:
     """Indices of ``todo`` in chunks for the render workers, in order. Pages that show the
     same fragments, which ``cached()`` renders once per process, go in one chunk each, first
-    (``SHARED_FRAGMENTS``): a speaker page and a topic page show the same quote lists, and
-    every feed that lists an article shows the same entry. Split over two workers, about
+    (``SHARED_FRAGMENTS``): a speaker page and a topic page show the same quote lists,
+    every feed that lists an article shows the same entry, and an article's source page
+    and month page show the same card. Split over two workers, about
     half of those were rendered twice. A group stays spread out if it is more than half a
     worker's share of the pages: that one worker must not end up with more than its share."""
     groups = []

@@ -137,6 +137,9 @@ def call_macro(macro: Macro, args: tuple, kwargs: dict):
     return str.__new__(Markup, rv) if macro._default_autoescape else rv
 
 
+ANY_ROOT = "\x00"      # the link root of fragments shown at any depth (Fragments.anywhere)
+
+
 class Fragments:
     """``cached(macro, *args, **kwargs)`` in a template: the macro's output, rendered once per
     build, page depth and arguments. The same quote entry, article card or article line shows
@@ -161,6 +164,32 @@ class Fragments:
             out = call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
             hit = self.memo[key] = (out, macro, args, kwargs)
         return hit[0]
+
+    def anywhere(self, macro, *args, **kwargs):
+        """``cached_anywhere(macro, …)``: ``cached`` for a fragment shown at several page
+        depths, as an article's card is on its source page (two folders deep) and its month
+        page (three). Rendered once with ``ANY_ROOT`` as its links' root, which each page
+        gets replaced by its own; the model's text comes from YAML, which cannot hold that
+        character. Pages at the site root, where ``url()`` is "./", render their own."""
+        urls = self.urls
+        root = urls.root if urls is not None else ""
+        if not root or root == ANY_ROOT:
+            return self(macro, *args, **kwargs)
+        key = (macro, ANY_ROOT, *map(_key, args))
+        if kwargs:
+            key += tuple((k, _key(v)) for k, v in sorted(kwargs.items()))
+        hit = self.memo.get(key)
+        if hit is None:
+            urls.root = ANY_ROOT
+            try:
+                out = call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
+            finally:
+                urls.root = root
+            hit = self.memo[key] = (out, macro, args, kwargs)
+        out = hit[0]
+        if out.__class__ is Markup:
+            return str.__new__(Markup, str.replace(out, ANY_ROOT, root))
+        return out.replace(ANY_ROOT, root) if isinstance(out, str) else out
 
 
 _DIRECT: dict = {}      # callable -> what compiled templates call in its place (FastCode.visit_Call)
@@ -458,6 +487,7 @@ def environment(user_dir: Path | None) -> jinja2.Environment:
     env.filters.update(isodate=isodate, longdate=longdate, monthname=monthname,
                        atomdate=atomdate, jsonld=script_json, by_article=by_article)
     env.globals["cached"] = Fragments()     # the builder installs a memoising one per build
+    env.globals["cached_anywhere"] = env.globals["cached"].anywhere
     return env
 
 
