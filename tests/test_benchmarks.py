@@ -242,3 +242,23 @@ def test_the_report_names_the_builds_timed_in_turn():
     first = report.full_report({**base, "sizes": {"10": {"in_turn": ["digest", "hugo", "pelican"]}}}).splitlines()[0]
     assert first.endswith(" timed in turn: digest's (cold, no search), Hugo's and Pelican's.")
     assert "in turn" not in report.full_report({**base, "sizes": {"10": {}}}).splitlines()[0]
+
+
+def test_instruction_counts_sum_every_process(tmp_path):
+    import instructions
+    (tmp_path / "cg.1").write_text("desc: I1 cache:\ncmd: python\nevents: Ir\nfl=x\n1 5\nsummary: 1200\n")
+    (tmp_path / "cg.2").write_text("events: Ir\nsummary: 34\n")
+    (tmp_path / "cg.3").write_text("events: Ir\n")         # a process killed before it wrote its total
+    assert instructions.summed(sorted(tmp_path.glob("cg.*"))) == (1234, 2)
+
+
+@pytest.mark.skipif(__import__("shutil").which("valgrind") is None, reason="needs valgrind")
+def test_instruction_counts_of_one_checkout_repeat(tmp_path, capsys):
+    import instructions
+    counts = []
+    for _ in range(2):
+        assert instructions.main(["--size", "40", "--work", str(tmp_path)]) == 0
+        line = capsys.readouterr().out.strip()
+        assert "G instructions in" in line and "40 articles" in line
+        counts.append(float(line.split(": ")[1].split(" G")[0]))
+    assert counts[0] > 0.5 and abs(counts[0] - counts[1]) / counts[0] < 0.01
