@@ -166,6 +166,8 @@ def test_fragments_cached_anywhere_render_once_for_every_depth():
     urls.at("robots.txt", absolute=True)         # absolute links under the base path
     assert tpl.render(title="x").startswith('<li><a href="/repo/">home</a> <a href="/repo/articles/x/">')
     assert len(calls) == 3 and isinstance(fragments.anywhere(macros.line, "x"), Markup)
+    urls.at("articles/a/")                       # text that holds a NUL (YAML's "\0") stays as it is
+    assert tpl.render(title="a\x00b").endswith('<a href="../../articles/a\x00b/">a\x00b</a></li>')
     assert Fragments().anywhere(lambda x: x * 2, 21) == 42
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import secrets
 import types
 from collections import ChainMap
 from datetime import datetime
@@ -137,7 +138,9 @@ def call_macro(macro: Macro, args: tuple, kwargs: dict):
     return str.__new__(Markup, rv) if macro._default_autoescape else rv
 
 
-ANY_ROOT = "\x00"      # the link root of fragments shown at any depth (Fragments.anywhere)
+# The link root of fragments shown at any depth (Fragments.anywhere): random per process,
+# so no text can hold it (YAML's "\0" escape can put a NUL in a title).
+ANY_ROOT = f"\x00{secrets.token_hex(8)}\x00"
 
 
 class Fragments:
@@ -169,8 +172,8 @@ class Fragments:
         """``cached_anywhere(macro, …)``: ``cached`` for a fragment shown at several page
         depths, as an article's card is on its source page (two folders deep) and its month
         page (three). Rendered once with ``ANY_ROOT`` as its links' root, which each page
-        gets replaced by its own; the model's text comes from YAML, which cannot hold that
-        character. Pages at the site root, where ``url()`` is "./", render their own."""
+        gets replaced by its own. Pages at the site root, where ``url()`` is "./", render
+        their own."""
         urls = self.urls
         root = urls.root if urls is not None else ""
         if not root or root == ANY_ROOT:
