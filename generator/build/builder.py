@@ -332,12 +332,12 @@ class Builder:
             owned = set(fps) | set(index)
         written: list[str] = []
         # A full build writes its parse cache (tens of MB) while the workers render, not after.
-        saving, in_workers = None, parallel.forks(len(todo), self.workers, 2 * SERIAL_MAX)
+        saving, processes = None, parallel.processes(len(todo), self.workers, 2 * SERIAL_MAX)
         try:
             self.reporter.stage("rendering")
             self.reporter.start(len(todo))
-            for o, fp, sha, size, wrote in self._run(todo):
-                if saving is None and in_workers and not fast:    # the first result: they are forked
+            for o, fp, sha, size, wrote in self._run(todo, processes):
+                if saving is None and processes and not fast:     # the first result: they are forked
                     saving = parallel.in_thread(self._save_parse_cache, "digest-parse-cache")
                 new_pages[o] = [fp, sha]
                 if wrote:
@@ -421,10 +421,9 @@ class Builder:
             self._save_state(state)
         return result
 
-    def _run(self, todo: list[Page]):
-        """Render ``todo``: in forked workers (they inherit ``_R``) if it is worth it,
-        results in any order."""
-        n = parallel.processes(len(todo), self.workers, 2 * SERIAL_MAX)
+    def _run(self, todo: list[Page], n: int):
+        """Render ``todo``: in ``n`` forked workers (they inherit ``_R``), or in this
+        process when ``n`` is 0; results in any order."""
         if not n:
             yield from map(_render, todo)
             return

@@ -178,18 +178,11 @@ class Fragments:
         root = urls.root if urls is not None else ""
         if not root or root == ANY_ROOT:
             return self(macro, *args, **kwargs)
-        key = (macro, ANY_ROOT, *map(_key, args))
-        if kwargs:
-            key += tuple((k, _key(v)) for k, v in sorted(kwargs.items()))
-        hit = self.memo.get(key)
-        if hit is None:
-            urls.root = ANY_ROOT
-            try:
-                out = call_macro(macro, args, kwargs) if macro.__class__ is Macro else macro(*args, **kwargs)
-            finally:
-                urls.root = root
-            hit = self.memo[key] = (out, macro, args, kwargs)
-        out = hit[0]
+        urls.root = ANY_ROOT        # the memo's key and the macro's links take this root
+        try:
+            out = self(macro, *args, **kwargs)
+        finally:
+            urls.root = root
         if out.__class__ is Markup:
             return str.__new__(Markup, str.replace(out, ANY_ROOT, root))
         return out.replace(ANY_ROOT, root) if isinstance(out, str) else out
