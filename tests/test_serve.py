@@ -270,6 +270,36 @@ def test_ctrl_c_stops_cleanly(project, sig):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
 
 
+# Ctrl-C sent to another thread of the process: the kernel may hand a process-wide
+# signal to any thread (the watcher's, the server's), and Python runs the handler only
+# when the main thread next executes bytecode.
+POKE_OTHER_THREAD = """
+import signal, sys, threading, time, urllib.request
+from generator.cli import main
+
+def poke(port):
+    while True:                      # the port listens from the start; pages come once it serves
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    time.sleep(0.5)                  # main is now waiting for Ctrl-C
+    signal.pthread_kill(threading.get_ident(), signal.SIGINT)   # lands in this thread, not main
+
+threading.Thread(target=poke, args=(int(sys.argv[2]),), daemon=True).start()
+sys.exit(main(["-C", sys.argv[1], "serve", "--port", sys.argv[2]]))
+"""
+
+
+def test_ctrl_c_delivered_to_another_thread_still_stops(project):
+    port = free_port()
+    proc = subprocess.run([sys.executable, "-c", POKE_OTHER_THREAD, str(project), str(port)],
+                          capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "stopping" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_public_host_must_be_asked_for_and_warns():
     assert public_host_warning("127.0.0.1") is None and public_host_warning("localhost") is None
     assert "anyone" in public_host_warning("0.0.0.0")

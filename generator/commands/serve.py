@@ -32,8 +32,11 @@ def run(config: Config, *, host: str = "127.0.0.1", port: int = 8000) -> int:
     try:
         session.start()
         print(f"Serving {session.url} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-        while True:
-            threading.Event().wait(3600)
+        # Short waits: the kernel may hand Ctrl-C to any thread, and Python runs the handler
+        # only when the main thread next executes bytecode; a long wait would hide it.
+        forever = threading.Event()
+        while not forever.wait(0.25):
+            pass
     except KeyboardInterrupt:
         print("\nstopping", file=sys.stderr)
     finally:
