@@ -9,7 +9,7 @@ from generator.errors import ContentError
 from generator.model import ContentErrors, load_site
 from generator.model.articles import parse_date, quote_topics
 from generator.model.echoes import groups, shingles, similar
-from generator.model.types import Quote, Topic
+from generator.model.types import Quote, Topic, canonical_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "digest" / "content"
 
@@ -215,3 +215,19 @@ def test_the_model_pickles_to_equal_records(site):
         assert b == a and type(b.path) is type(a.path) and b.quotes == a.quotes
     for record in (*site.speakers.values(), *site.topics.values(), *site.sources.values()):
         assert pickle.loads(pickle.dumps(record, pickle.HIGHEST_PROTOCOL)) == record
+
+
+def test_canonical_bytes_follow_the_values_not_the_objects():
+    import sys
+    from datetime import datetime
+    slug = "".join(["jane", "-", "doe"])          # equal to an interned string, not the same object
+    shared = ("jane-doe", "jane-doe")
+    apart = (sys.intern("jane-doe"), slug)
+    assert shared[1] is shared[0] and apart[1] is not apart[0]
+    when = datetime(2019, 11, 12, 9, 30)
+    assert canonical_bytes((shared, when, 3, None)) == canonical_bytes((apart, datetime(2019, 11, 12, 9, 30), 3, None))
+    # Any difference shows: a value, a type (True is not 1), nesting, order, the time.
+    base = canonical_bytes(("a", 1, (("b",),), when))
+    for other in (("a", True, (("b",),), when), ("a", 1, ("b",), when), (1, "a", (("b",),), when),
+                  ("a", 1, (("b",),), datetime(2019, 11, 12, 9, 31)), ("a", 1, (("b", ""),), when)):
+        assert canonical_bytes(other) != base

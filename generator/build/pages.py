@@ -18,7 +18,7 @@ from generator.build.body import render_article_body
 from generator.build.jsonld import LazyJSON
 from generator.build.search import shard_members
 from generator.build.urls import Urls, output_file
-from generator.model.types import Article, Quote, Site, quote_values
+from generator.model.types import Article, Quote, Site, canonical_bytes, quote_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +67,10 @@ class Digests:
         if hit is not None and hit[0] is a:
             return hit[1]
         site = self.site
-        ents = [repr(card_fields(a)), site.sources[a.source_slug].digest if a.source_slug else ""]
+        ents = [site.sources[a.source_slug].digest if a.source_slug else ""]
         ents += [site.speakers[s].digest for s in (*a.speakers, *a.mentions)]
         ents += [site.topics[t].digest for t in a.topics]
-        card = _h(ents)
+        card = hashlib.sha1(canonical_bytes(card_fields(a)) + "\x1f".join(ents).encode()).hexdigest()
         self._cards[slug] = (a, card)
         return card
 

@@ -12,7 +12,7 @@ from generator.ingest.slugs import slugify
 from generator.model import echoes, registry
 from generator.model.articles import digest_bytes, parse_file, validate
 from generator.model.related import related
-from generator.model.types import Article, Site, quote_values
+from generator.model.types import Article, Site, canonical_bytes, quote_values
 
 ARTICLES = "articles"
 
@@ -121,7 +121,10 @@ def index_key(a: Article) -> tuple:
 
 def index_digest(articles: dict[str, Article]) -> str:
     """Digest of every article's index key: echoes and related articles depend on nothing else."""
-    return hashlib.sha1(repr([index_key(a) for _, a in sorted(articles.items())]).encode()).hexdigest()
+    h = hashlib.sha1()
+    for _, a in sorted(articles.items()):
+        h.update(canonical_bytes(index_key(a)))
+    return h.hexdigest()
 
 
 def index(articles: dict[str, Article], speakers: dict, topics: dict, source_table: dict,
