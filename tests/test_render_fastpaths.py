@@ -16,7 +16,7 @@ import pytest
 import yaml
 from markupsafe import Markup, escape
 
-from generator.build.body import _TAG, _wordch, link_people, spelling_needles
+from generator.build.body import _TAG, link_people, spelling_needles
 from generator.build.pages import echoes_of
 from generator.build.templates import _escape_output
 from generator.build.templates import environment
@@ -602,10 +602,14 @@ def _link_people_reference(body_html, people, href):
     return "".join(parts)
 
 
+def _wordch(c: str) -> bool:
+    return c.isalnum() or c in "_-"
+
+
 PEOPLE = [("ann-lee", ["Ann Lee", "Lee"]), ("bo-ek", ["Bo Ek", "Ek", "Bo"]), ("lee-corp", ["Lee Corp"]),
-          ("o-neil", ["Sam O'Neil", "O'Neil"])]
+          ("o-neil", ["Sam O'Neil", "O'Neil"]), ("jo-lee", ["Jo Ann Lee", "Ann Lee"]), ("ek-bo", ["Ek Bo"])]
 PIECES = ["Ann Lee", "Lee", "Lee Corp", "Bo Ek", "Ek", "Bo", "Sam O'Neil", "O'Neil", "Leeds", "Bob", "-Lee",
-          "Lee-", " ", " said ", ", ", ". ", "<p>", "</p>", "<em>", "</em>", '<a href="x">', "</a>",
+          "Lee-", "Jo Ann Lee", "Ek Bo", "xAnn Lee", " ", " said ", ", ", ". ", "<p>", "</p>", "<em>", "</em>", '<a href="x">', "</a>",
           '<span class="q" id="q-1" data-speaker="Lee">', "</span>", "<a>", "&amp;", "Ann\nLee"]
 
 

@@ -80,11 +80,21 @@ def anchor_quotes(body_html: str, quotes) -> tuple[str, set[str]]:
             taken.append((a, b))
             spans.append((a, b, q))
             break
-    out = body_html
-    for a, b, q in sorted(spans, key=lambda s: s[0], reverse=True):
-        out = (f'{out[:a]}<span class="q" id="{q.id}" data-speaker="{q.speaker}">'
-               f"{out[a:b]}</span>{out[b:]}")
-    return out, {q.id for _, _, q in spans}
+    wraps = [(a, b, f'<span class="q" id="{q.id}" data-speaker="{q.speaker}">', "</span>") for a, b, q in spans]
+    return wrap_spans(body_html, wraps), {q.id for _, _, q in spans}
+
+
+def wrap_spans(text: str, wraps) -> str:
+    """``text`` with each ``(start, end, before, after)`` span (none overlapping) put between
+    its ``before`` and ``after``: one copy of the text, not one per span."""
+    pieces, last = [], 0
+    for a, b, before, after in sorted(wraps, key=lambda w: w[0]):
+        pieces += (text[last:a], before, text[a:b], after)
+        last = b
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def spellings(name: str, role: str, aliases, kind: str = "person") -> list[str]:
@@ -104,22 +114,40 @@ def spellings(name: str, role: str, aliases, kind: str = "person") -> list[str]:
     return out
 
 
-def _wordch(c: str) -> bool:
-    return c.isalnum() or c in "_-"
-
-
 def _matches(body_html: str, needles: dict[str, tuple[str, bool]]):
     """Whole-word matches in text runs outside links, non-overlapping, leftmost first and the
     longest at a position: (start, end, slug, is_name). Needles hold no '<', so a match never
-    spans a tag; one whose nearest '<' before it is unclosed is inside a tag and dropped."""
+    spans a tag; one whose nearest '<' before it is unclosed is inside a tag and dropped.
+
+    A needle whose last word is a needle too ("Amir Abbasi", "Abbasi") ends wherever that
+    word does, so it is not searched for itself: each hit of the word is checked for it."""
     found = []
     n = len(body_html)
+    ends_with: dict[str, list[tuple[str, int]]] = {}     # last word -> [(needle, its offset)]
+    for needle in needles:
+        head, space, last = needle.rpartition(" ")
+        if space and last in needles:
+            ends_with.setdefault(last, []).append((needle, len(head) + 1))
     for needle, (slug, is_name) in needles.items():
+        head, space, last = needle.rpartition(" ")
+        if space and last in needles:
+            continue                        # found through its last word
+        longer = ends_with.get(needle, ())
+        m = len(needle)
         i = body_html.find(needle)
         while i != -1:
-            j = i + len(needle)
-            if (i == 0 or not _wordch(body_html[i - 1])) and (j == n or not _wordch(body_html[j])):
-                found.append((i, -len(needle), j, slug, is_name))
+            j = i + m
+            c = body_html[j] if j < n else " "
+            if not (c.isalnum() or c in "_-"):      # the end is the same for the longer ones
+                c = body_html[i - 1] if i else " "
+                if not (c.isalnum() or c in "_-"):
+                    found.append((i, -m, j, slug, is_name))
+                for other, k in longer:
+                    start = i - k
+                    if start >= 0 and body_html.startswith(other, start):
+                        c = body_html[start - 1] if start else " "
+                        if not (c.isalnum() or c in "_-"):
+                            found.append((start, start - j, j, *needles[other]))
             i = body_html.find(needle, i + 1)
     found.sort()
     end = 0
@@ -168,10 +196,8 @@ def link_people(body_html: str, people: list[tuple[str, list[str]]], href: Calla
         have = chosen.get(slug)
         if have is None or (is_name and not have[2]):
             chosen[slug] = (i, j, is_name)
-    out = body_html
-    for slug, (i, j, _) in sorted(chosen.items(), key=lambda kv: -kv[1][0]):
-        out = f'{out[:i]}<a class="person" href="{href(slug)}">{out[i:j]}</a>{out[j:]}'
-    return out
+    return wrap_spans(body_html, [(i, j, f'<a class="person" href="{href(slug)}">', "</a>")
+                                  for slug, (i, j, _) in chosen.items()])
 
 
 def _link_spans(body_html: str) -> list[tuple[int, int]]:
