@@ -40,6 +40,11 @@ _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers     # what SafeLoade
 _SAFE = yaml.SafeLoader("")                                     # its scalar constructors, called directly
 _STR = "tag:yaml.org,2002:str"
 _PLAIN: dict = {}           # plain scalar -> its value: keys and slugs repeat in every file
+_LEAF: dict = {}            # a one-line block value as written (plain or quoted) -> its value
+_LINE_TOKENS: dict = {}     # a line as written -> its tokens (see _tokens)
+# Most lines and values recur from file to file (keys, slugs, "partial: false"); titles,
+# ids and quotes do not, and fill these two memos, which start again when full.
+MEMO_MAX = 16384
 PLAIN_MAX = 65536
 _IMMUTABLE = (str, int, float, bool, type(None), datetime.date)
 
@@ -166,29 +171,46 @@ def _block_load(text: str):
 def _tokens(text: str) -> list[tuple[int, str | None, str]]:
     """(indent, key, value) per line, a key line's value "" when the value is a block
     below; (indent, None, scalar) for a line that is only a scalar; each "- " marker
-    first as (its column, _DASH, "")."""
+    first as (its column, _DASH, ""). A line seen before takes its tokens from
+    ``_LINE_TOKENS``: most lines of a front matter recur from file to file."""
     out = []
-    add = out.append
     blank = False
-    for indent, dashes, key, rest in _LINE.findall(text):
-        column = len(indent)
-        if dashes:
-            for gap in dashes.split("-")[1:]:       # "- - x": a sequence in a sequence
-                add((column, _DASH, ""))
-                column += 1 + len(gap)
-        if key:
-            add((column, key, rest))
-        elif rest:
-            if rest[0] == "-" or rest[-1] == ":" or blank:
-                # a bare "-", "-x", a key this pattern refused; after a blank line, a line
-                # of a scalar would fold into a line break, which this reader does not do
-                raise _Unusual(rest)
-            add((column, None, rest))
-        elif not dashes:
+    memo = _LINE_TOKENS
+    for line in text.split("\n"):
+        toks = memo.get(line)
+        if toks is None:
+            toks = _line_tokens(line)
+            if len(memo) >= MEMO_MAX:
+                memo.clear()
+            memo[line] = toks
+        if not toks:
             blank = bool(out)
             continue
+        if blank and toks[-1][1] is None:
+            # after a blank line, a line of a scalar would fold into a line break, which
+            # this reader does not do
+            raise _Unusual(line)
+        out += toks
         blank = False
     return out
+
+
+def _line_tokens(line: str) -> tuple:
+    """One line's tokens; () for an empty line."""
+    indent, dashes, key, rest = _LINE.fullmatch(line).groups()
+    column = len(indent)
+    toks = []
+    if dashes:
+        for gap in dashes.split("-")[1:]:       # "- - x": a sequence in a sequence
+            toks.append((column, _DASH, ""))
+            column += 1 + len(gap)
+    if key:
+        toks.append((column, key, rest))
+    elif rest:
+        if rest[0] == "-" or rest[-1] == ":":
+            raise _Unusual(rest)            # a bare "-", "-x", a key this pattern refused
+        toks.append((column, None, rest))
+    return tuple(toks)
 
 
 def _block_node(tokens: list, i: int, parent: int):
@@ -198,7 +220,10 @@ def _block_node(tokens: list, i: int, parent: int):
     if key is _DASH:
         return _block_seq(tokens, i, indent)
     if key is None:
-        return _scalar_lines(tokens, i + 1, parent, rest)
+        i += 1
+        if i == len(tokens) or tokens[i][0] <= parent or tokens[i][1] is not None:
+            return _block_scalar(rest), i      # one line: the usual case, without _scalar_lines
+        return _scalar_lines(tokens, i, parent, rest)
     return _block_map(tokens, i, indent)
 
 
@@ -252,7 +277,10 @@ def _block_map(tokens: list, i: int, indent: int):
             raise _Unusual("not a key")
         i += 1
         if rest:
-            value, i = _scalar_lines(tokens, i, indent, rest)
+            if i == n or tokens[i][0] <= indent or tokens[i][1] is not None:
+                value = _block_scalar(rest)         # one line: the usual case
+            else:
+                value, i = _scalar_lines(tokens, i, indent, rest)
         elif i < n and tokens[i][0] > indent:
             value, i = _block_node(tokens, i, indent)
         elif i < n and tokens[i][0] == indent and tokens[i][1] is _DASH:
@@ -264,6 +292,18 @@ def _block_map(tokens: list, i: int, indent: int):
 
 
 def _block_scalar(text: str):
+    """The value of a one-line scalar ``text``; from ``_LEAF`` when read before."""
+    value = _LEAF.get(text, _LEAF)
+    if value is _LEAF:
+        value = _read_scalar(text)
+        if value.__class__ in _IMMUTABLE:
+            if len(_LEAF) >= MEMO_MAX:
+                _LEAF.clear()
+            _LEAF[text] = value
+    return value
+
+
+def _read_scalar(text: str):
     first = text[0]
     if first == "'":
         inner = text[1:-1]
