@@ -195,32 +195,33 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
         raw_quotes = []
     seen_ids: set[str] = set()
     needles = topic_needles(tps, terms, topics)
+    owner = slug if isinstance(slug, str) else ""
     for i, q in enumerate(raw_quotes):
-        key = f"quotes[{i}]"
         if not isinstance(q, dict):
+            key = f"quotes[{i}]"
             chk.error(key, f"{key} must be a mapping", "write `- {id: q-…, speaker: …, text: …}`")
             continue
         qid, who, text = q.get("id"), q.get("speaker"), q.get("text")
         if not isinstance(qid, str) or not QUOTE_ID.match(qid):
-            chk.error(f"{key}.id", f"{key} has a bad id {qid!r}", "quote ids are q- and 8 hex digits, e.g. q-1a2b3c4d")
+            chk.error(f"quotes[{i}].id", f"quotes[{i}] has a bad id {qid!r}",
+                      "quote ids are q- and 8 hex digits, e.g. q-1a2b3c4d")
             continue
         if qid in seen_ids:
-            chk.error(f"{key}.id", f"duplicate quote id {qid!r}", "give the second one a -2 suffix")
+            chk.error(f"quotes[{i}].id", f"duplicate quote id {qid!r}", "give the second one a -2 suffix")
             continue
         seen_ids.add(qid)
         if not isinstance(text, str) or not text.strip():
-            chk.error(f"{key}.text", f"quote {qid} has no text", "add `text: \"…\"`")
+            chk.error(f"quotes[{i}].text", f"quote {qid} has no text", "add `text: \"…\"`")
             continue
         if who not in speakers:
             import difflib
             near = difflib.get_close_matches(str(who), list(speakers), n=1)
-            chk.error(f"{key}.speaker", f"unknown speaker slug {who!r} in quote {qid}",
+            chk.error(f"quotes[{i}].speaker", f"unknown speaker slug {who!r} in quote {qid}",
                       (f"did you mean {near[0]!r}? " if near else "")
                       + "add it to content/speakers.yaml or fix the slug")
             continue
-        quotes.append(Quote(id=qid, speaker=who, text=_ws(text), partial=bool(q.get("partial")),
-                            article=slug if isinstance(slug, str) else "", position=len(quotes),
-                            topics=quote_topics(text, tps, terms, topics, needles)))
+        quotes.append(Quote(qid, who, _ws(text), bool(q.get("partial")), owner, len(quotes),
+                            quote_topics(text, tps, terms, topics, needles)))
     # A quoted speaker is a speaker even if the list forgot them.
     spk = spk + tuple(dict.fromkeys(q.speaker for q in quotes if q.speaker not in spk))
 
