@@ -109,5 +109,6 @@ def groups(quotes: Iterable[Quote]) -> list[list[Quote]]:
     grouped: dict[int, list[Quote]] = defaultdict(list)
     for i, q in enumerate(quotes):
         grouped[find(i)].append(q)
-    return [g for _, g in sorted(grouped.items())
-            if len(g) > 1 and len({q.article for q in g}) > 1]
+    # Sorted by root, which is each group's first quote: most roots are lone quotes, left out first.
+    return [g for _, g in sorted((root, g) for root, g in grouped.items() if len(g) > 1)
+            if len({q.article for q in g}) > 1]
