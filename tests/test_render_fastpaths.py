@@ -551,6 +551,32 @@ def test_imports_see_the_globals_jinja_gives_them():
     assert module is fast.get_template("m.html").module      # no globals of its own: the cached module
 
 
+def test_macros_resolve_names_as_jinja_does():
+    """A finished module's macros look names up in one dict (``FastEscapeTemplate.make_module``):
+    globals, the module's own top-level names first (one shadows a global), its other
+    macros, the importer's variables through ``with context``, and an undefined name
+    raising the same error."""
+    files = {"m.html": "{% set shade = 'module' %}{% macro inner(x) %}<{{ x }}>{% endmacro %}"
+                       "{% macro show() %}{{ who }}/{{ shade }}/{{ inner(who) }}/{{ page is defined }}{% endmacro %}"
+                       "{% macro broken() %}{{ nothing.at_all }}{% endmacro %}",
+             "page.html": "{% from 'm.html' import show %}{{ show() }}|{{ show() }}",
+             "ctx.html": "{% set page = 1 %}{% from 'm.html' import show with context %}{{ show() }}",
+             "bad.html": "{% from 'm.html' import broken %}{{ broken() }}"}
+    fast = environment(None)
+    fast.loader = jinja2.DictLoader(files)
+    plain = jinja2.Environment(loader=jinja2.DictLoader(files), undefined=jinja2.StrictUndefined)
+    for env in (fast, plain):
+        env.globals.update(who="env", shade="global")
+    for name in ("page.html", "ctx.html"):
+        assert fast.get_template(name).render() == plain.get_template(name).render(), name
+    assert fast.get_template("page.html").render() == "env/module/<env>/False|env/module/<env>/False"
+    with pytest.raises(jinja2.UndefinedError) as expected:
+        plain.get_template("bad.html").render()
+    with pytest.raises(jinja2.UndefinedError) as got:
+        fast.get_template("bad.html").render()
+    assert str(got.value) == str(expected.value)
+
+
 def test_macro_arguments_leaves_every_unusual_call_to_jinja():
     from generator.build.templates import macro_arguments
     env = jinja2.Environment()
