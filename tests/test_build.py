@@ -83,6 +83,25 @@ def test_a_failed_build_leaves_the_previous_site_intact(project):
     assert not list(first.output.parent.glob(".*staging*"))
 
 
+@pytest.mark.parametrize("name, source, line", [
+    ("home.html", '{% extends "base.html" %}{% block main %}\n{{ 1 | no_such_filter }}{% endblock %}', 2),
+    ("partials/opengraph.html", '<meta name="x">\n\n{% if page is no_such_test %}{% endif %}', 3),
+])
+def test_an_unknown_filter_or_test_is_an_error_at_its_template_line(project, name, source, line):
+    """In the page's own template (compiled before any page renders) or in a partial it pulls
+    in (compiled where first used): the file and line, and the site as it was."""
+    config, first = build(project)
+    before = snapshot(first.output)
+    target = project / "templates" / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    with pytest.raises(ContentError) as info:
+        build(project)
+    assert info.value.path.endswith(name) and info.value.line == line
+    assert "no_such_" in info.value.message and "template error" in info.value.message
+    assert snapshot(first.output) == before
+
+
 def test_the_documented_model_filters_work_in_a_user_template_on_the_first_build(project):
     (project / "templates").mkdir()
     (project / "templates" / "speaker.html").write_text(

@@ -26,7 +26,7 @@ from generator.build.depends import affected, _echo_partners as _partners
 from generator.build.pages import Contexts, Digests, Page, article_body, article_of, dated_articles, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
 from generator.build.urls import output_file
 from generator.build.report import BuildResult, NullReporter
-from generator.build.templates import Fragments, environment, static_files, template_digests
+from generator.build.templates import Fragments, compile_templates, environment, static_files, template_digests
 from generator.build.urls import Urls
 from generator.model.articles import digest_bytes
 from generator.model.load import article_names
@@ -309,8 +309,7 @@ class Builder:
         # The model's filters first: a template that names a filter compiles only if it exists.
         env.filters.update(quote_date=quote_date(site), article_of=article_of(site),
                            dated_articles=dated_articles(site))
-        for name in sorted({p.template for p in todo if p.template}):
-            env.get_template(name)     # compile once, before forking
+        compile_templates(env, sorted({p.template for p in todo if p.template}))     # once, before forking
         bodies = _Ahead(*self._ahead.pop()) if self._ahead else None
         contexts = Contexts(site, config, urls, self.md, bodies)
         env.globals.update(site=site, url=urls, config=config, key_quote=key_quote, echoes_of=echoes_of(site))

@@ -489,6 +489,11 @@ class FastEnvironment(jinja2.Environment):
     settings), twenty times a page. Asked with a default, Python finds the attribute
     missing without making an exception. The same lookups, in the same order."""
 
+    def _parse(self, source, name, filename):
+        # The tree template_digests() parsed. Compiling folds constants in it, in place,
+        # into equal constants: the same tree for the digests' next look, the same code.
+        return _parse(self, source, name, filename)
+
     def getattr(self, obj, attribute):
         value = getattr(obj, attribute, missing)
         if value is not missing:
@@ -526,11 +531,15 @@ _PARSED: dict[tuple, object] = {}
 
 
 def _parse(env, source: str, name: str, filename: str):
-    """Parse once per distinct source: serve rebuilds would otherwise re-parse every template."""
-    key = (name, filename, hashlib.sha1(source.encode()).hexdigest())
-    if key not in _PARSED:
-        _PARSED[key] = env.parse(source, name, filename)
-    return _PARSED[key]
+    """Parse once per distinct source: serve rebuilds would otherwise re-parse every template,
+    and compiling it (``FastEnvironment._parse``) would parse it again after the digests."""
+    key = (name, filename, hashlib.sha1(source.encode()).hexdigest(), env.lexer, tuple(env.extensions))
+    tree = _PARSED.get(key)
+    if tree is None:
+        if len(_PARSED) >= 512:         # a long serve session's edits
+            _PARSED.clear()
+        tree = _PARSED[key] = jinja2.Environment._parse(env, source, name, filename)
+    return tree
 
 
 def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str]:
@@ -548,7 +557,7 @@ def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str
             raise ContentError(f"template {name!r} not found", None, None,
                                f"it is referenced by a page; searched {', '.join(map(str, env.loader.searchpath))}")
         try:
-            tree = _parse(env, source, name, filename)
+            tree = env.parse(source, name, filename)
         except jinja2.TemplateSyntaxError as exc:
             raise _syntax_error(exc, filename) from None
         refs = {r for r in jmeta.find_referenced_templates(tree) if r}
@@ -569,6 +578,21 @@ def template_digests(env: jinja2.Environment, names: list[str]) -> dict[str, str
         return hashlib.sha1("".join(f"{n}:{own[n][0]};" for n in sorted(seen)).encode()).hexdigest()
 
     return {n: closure(n) for n in names}
+
+
+def compile_templates(env: jinja2.Environment, names: list[str]) -> None:
+    """Compile the page templates ``names`` (the builder does it before the render workers
+    fork). One that names no existing filter or test is a ContentError at its file and
+    line; the partials they pull in compile where first used, and a render error names
+    their line the same way (``builder.template_error``)."""
+    for name in names:
+        try:
+            env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue            # a page that uses it says so when it renders
+        except jinja2.TemplateSyntaxError as exc:      # an unknown filter or test, too
+            raise ContentError(f"template error: {exc.message}", exc.filename or name, exc.lineno,
+                               "check the filter or test used on that line") from None
 
 
 def static_files(user_dir: Path | None) -> dict[str, Path]:
