@@ -24,21 +24,22 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
     """``postings``: (kind, key) -> chronological slugs; ``memberships``: slug -> its (kind, key)s.
     With ``workers`` > 1 and thousands of articles, ranked in forked processes."""
     rank = {slug: i for i, slug in enumerate(order)}
-    position = {key: {s: i for i, s in enumerate(slugs)} for key, slugs in postings.items()
-                if len(slugs) > 2 * WINDOW + 1}
-    weight = {key: round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs)))
-              for key, slugs in postings.items() if len(slugs) >= 2}
+    # (kind, key) -> (its weight, its slugs, each slug's place in a long list): one lookup
+    # per link of an article.
+    table = {key: (round(SCALE * WEIGHTS[key[0]] / math.log2(1 + len(slugs))), slugs,
+                   {s: i for i, s in enumerate(slugs)} if len(slugs) > 2 * WINDOW + 1 else None)
+             for key, slugs in postings.items() if len(slugs) >= 2}
 
     def one(slug: str) -> list[str]:
         scores: dict[str, int] = {}
         get = scores.get
         for key in memberships.get(slug, ()):
-            w = weight.get(key)
-            if w is None:
+            entry = table.get(key)
+            if entry is None:
                 continue
-            slugs = postings[key]
-            if key in position:
-                i = position[key][slug]
+            w, slugs, where = entry
+            if where is not None:
+                i = where[slug]
                 slugs = slugs[max(0, i - WINDOW): i + WINDOW + 1]
             for other in slugs:
                 scores[other] = get(other, 0) + w
@@ -47,9 +48,10 @@ def related(order: list[str], postings: dict[tuple[str, str], list[str]],
             return []
         # Rank (score, nearness in time, slug) only among those scoring at least the
         # limit-th best score: a handful, not the hundreds of candidates.
-        cut = sorted(scores.values(), reverse=True)[:limit][-1]
+        values = sorted(scores.values(), reverse=True)
+        cut = values[min(limit, len(values)) - 1]
         me = rank[slug]
-        best = sorted((-sc, abs(rank[o] - me), o) for o, sc in scores.items() if sc >= cut)
+        best = sorted([(-sc, abs(rank[o] - me), o) for o, sc in scores.items() if sc >= cut])
         return [o for _, _, o in best[:limit]]
 
     return dict(zip(order, parallel.ordered_map(one, order, workers, min_items=PARALLEL_MIN, max_chunk=512)))
