@@ -583,6 +583,26 @@ def test_macros_resolve_names_as_jinja_does():
     assert str(got.value) == str(expected.value)
 
 
+def test_page_contexts_hold_what_jinja_puts_in_them():
+    """FastEscapeTemplate.new_context merges the globals by dict.update and FastCallContext
+    takes their keys from the ChainMap's dicts: the same parent (keys, order, values: the
+    template's own globals over the environment's, the page's variables over both) and
+    the same global keys as Jinja's, and environment globals set after the template was
+    loaded still show."""
+    from jinja2.runtime import new_context
+    fast = environment(None)
+    fast.loader = jinja2.DictLoader({"p.html": "{{ a }}|{{ b }}|{{ c }}|{{ late }}"})
+    fast.globals.update(a="env-a", b="env-b")
+    tpl = fast.get_template("p.html", globals={"b": "tpl-b", "c": "tpl-c"})
+    fast.globals["late"] = "set later"
+    for page_vars in ({}, {"c": "page-c", "z": 1}):
+        got = tpl.new_context(dict(page_vars))
+        want = new_context(fast, tpl.name, tpl.blocks, dict(page_vars), False, tpl.globals, None)
+        assert list(got.parent.items()) == list(want.parent.items())
+        assert got.globals_keys == set(tpl.globals) and got.blocks == want.blocks
+    assert tpl.render(c="page-c") == "env-a|tpl-b|page-c|set later"
+
+
 def test_macro_arguments_leaves_every_unusual_call_to_jinja():
     from generator.build.templates import macro_arguments
     env = jinja2.Environment()

@@ -274,6 +274,13 @@ class FastCallContext(Context):
     as ``_macro_call`` binds it."""
 
     _plain: dict = {}       # function or class -> True when Jinja passes it nothing
+
+    def __init__(self, environment, parent, name, blocks, globals=None):
+        super().__init__(environment, parent, name, blocks)
+        if globals is not None:
+            # set(globals) of a template's ChainMap walks it key by key in Python, on every page
+            self.globals_keys = (set().union(*globals.maps) if globals.__class__ is ChainMap
+                                 else set(globals))
     PLAIN_MAX = 1024        # closures made per build (serve rebuilds) must not pile up
 
     def bound(self, obj, **loop_or_block_vars):
@@ -349,6 +356,20 @@ class FastEscapeTemplate(jinja2.Template):
     module imports ``escape`` by name; every function in it (root, blocks, macros) shares
     that module's globals. Also a quicker ``{% from … import %}`` (``_get_default_module``),
     and macros that look names up in one dict (``make_module``)."""
+
+    def new_context(self, vars=None, shared=False, locals=None):
+        """Jinja's context, its globals merged into the page's variables by ``dict.update``
+        of each map (Jinja copies the template's ChainMap key by key in Python, about 3 µs
+        a page): the same keys, in the same order, the first map's value winning."""
+        g = self.globals
+        if shared or locals or g.__class__ is not ChainMap:
+            return super().new_context(vars, shared, locals)
+        parent = {}
+        for m in reversed(g.maps):
+            parent.update(m)
+        if vars:
+            parent.update(vars)
+        return self.environment.context_class(self.environment, parent, self.name, self.blocks, globals=g)
 
     def make_module(self, vars=None, shared=False, locals=None):
         """Jinja's module, whose macros then resolve names in C. A macro looks up each name
