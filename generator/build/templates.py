@@ -274,6 +274,7 @@ class FastCallContext(Context):
     as ``_macro_call`` binds it."""
 
     _plain: dict = {}       # function or class -> True when Jinja passes it nothing
+    PLAIN_MAX = 1024        # closures made per build (serve rebuilds) must not pile up
 
     def __init__(self, environment, parent, name, blocks, globals=None):
         super().__init__(environment, parent, name, blocks)
@@ -281,7 +282,6 @@ class FastCallContext(Context):
             # set(globals) of a template's ChainMap walks it key by key in Python, on every page
             self.globals_keys = (set().union(*globals.maps) if globals.__class__ is ChainMap
                                  else set(globals))
-    PLAIN_MAX = 1024        # closures made per build (serve rebuilds) must not pile up
 
     def bound(self, obj, **loop_or_block_vars):
         """``obj`` to call with the arguments; compiled templates call this for any callable
@@ -376,8 +376,8 @@ class FastEscapeTemplate(jinja2.Template):
         it uses from outside (``site``, ``url``, ``cached``) at every call through the
         module's ``resolve``, a Python method reading the context's vars and then its
         parent: two million calls in a 10,000-article build. Once the module's top level
-        has run, neither changes (macros keep their own names local; the parent is this
-        module's own dict), so ``resolve`` becomes the lookup of one dict holding both,
+        has run, neither changes (macros keep their own names local, and no context writes
+        to its parent), so ``resolve`` becomes the lookup of one dict holding both,
         vars first. All the module's functions share that one variable (a closure cell)."""
         ctx = self.new_context(vars, shared, locals)
         module = jinja2.environment.TemplateModule(self, ctx)
