@@ -22,6 +22,13 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte of ``data`` is written (a write may take fewer)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Write only when the bytes differ; returns whether the file was written."""
     if isinstance(data, str):

@@ -124,14 +124,15 @@ def _matches(body_html: str, needles: dict[str, tuple[str, bool]]):
     found = []
     n = len(body_html)
     ends_with: dict[str, list[tuple[str, int]]] = {}     # last word -> [(needle, its offset)]
+    through_last_word = set()
     for needle in needles:
         head, space, last = needle.rpartition(" ")
         if space and last in needles:
             ends_with.setdefault(last, []).append((needle, len(head) + 1))
+            through_last_word.add(needle)
     for needle, (slug, is_name) in needles.items():
-        head, space, last = needle.rpartition(" ")
-        if space and last in needles:
-            continue                        # found through its last word
+        if needle in through_last_word:
+            continue
         longer = ends_with.get(needle, ())
         m = len(needle)
         i = body_html.find(needle)

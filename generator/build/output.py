@@ -19,6 +19,7 @@ except ImportError:         # no wheel for this platform: SHA-1, the same role, 
     xxhash = None
 
 from generator.errors import ConfigError
+from generator.fsutil import write_all
 
 MANIFEST = ".digest-manifest.json"
 
@@ -108,9 +109,7 @@ def write_new(path: str, data: bytes) -> None:
         os.makedirs(folder, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        write_all(fd, data)
     finally:
         os.close(fd)
 

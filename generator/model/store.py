@@ -19,6 +19,7 @@ from pathlib import Path
 
 from generator import parallel
 from generator.errors import ContentError
+from generator.fsutil import write_all
 from generator.ingest.slugs import slugify
 from generator.model import registry
 from generator.model.articles import digest_bytes, front_matter_lines, parse_file, validate
@@ -64,10 +65,8 @@ class Pickled:
                 done += sent
         except (OSError, AttributeError):      # no sendfile for these files (or this system)
             pass
-        rest = os.pread(self.spill.fileno(), self.size - done, self.offset + done) if done < self.size else b""
-        view = memoryview(rest)
-        while view:
-            view = view[os.write(fd, view):]
+        if done < self.size:
+            write_all(fd, os.pread(self.spill.fileno(), self.size - done, self.offset + done))
 
 
 CACHE_MAGIC = b"digest parse cache 2\n"
