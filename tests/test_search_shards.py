@@ -40,6 +40,19 @@ def test_a_page_change_makes_only_its_shard_digest_change():
     assert all(other[i].digest != before[i].digest for i in before)
 
 
+def test_replanning_after_edits_matches_planning_the_whole_site():
+    import random
+    rng = random.Random(7)
+    pages = {f"a{i}": f"sha{i}" for i in range(60)}
+    plan = search.plan_shards(pages, "en", 10)
+    for _ in range(20):
+        edited = rng.sample(sorted(pages), rng.randint(0, 5))
+        pages = {**pages, **{slug: pages[slug] + "+" for slug in edited}}
+        rendered = edited + rng.sample(sorted(pages), 2)     # re-rendered with the same bytes too
+        plan = search.replan_shards(plan, pages.__getitem__, rendered, "en")
+        assert plan == search.plan_shards(pages, "en", 10)
+
+
 def test_stale_shards_checks_digests_and_bundles(tmp_path):
     want = search.plan_shards({"a": "1", "b": "2", "c": "3"}, "en", 1)
     have = {i: sh.digest for i, sh in want.items()}
@@ -98,6 +111,44 @@ def test_an_edit_reindexes_its_own_shard_and_reuses_the_others(sharded):
 
     third = Builder(config, reporter=NullReporter()).build()
     assert third.noop and third.search == "unchanged"
+
+
+def test_an_incremental_build_plans_the_shards_as_a_full_build_does(sharded):
+    """An edit under serve re-digests only its own shards; a renamed article plans them afresh."""
+    config = load_config(sharded)
+    builder = Builder(config, reporter=NullReporter())
+    builder.build(search_index=False)
+
+    def full_plan():
+        pages = builder.state["pages"]
+        return search.plan_shards({slug: pages[f"articles/{slug}/index.html"][1] for slug in builder.site.articles},
+                                  config.language, 2)
+
+    before = builder.state["search_plan"]
+    assert before == full_plan()
+    path = sharded / TRADE
+    path.write_text(path.read_text(encoding="utf-8").replace("She gave no details", "She gave few details"),
+                    encoding="utf-8")
+    assert builder.build(changed={path}, search_index=False).rendered == 1
+    after = builder.state["search_plan"]
+    assert after == full_plan()
+    mine = search.shard_of("lindqvist-on-trade", len(before))
+    assert {i for i in before if before[i] != after[i]} == {mine}
+
+    path.write_text(path.read_text(encoding="utf-8").replace("slug: lindqvist-on-trade", "slug: trade-and-security"),
+                    encoding="utf-8")
+    builder.build(changed={path}, search_index=False)
+    assert "trade-and-security" in builder.site.articles
+    assert builder.state["search_plan"] == full_plan()
+    # The saved state reads back: a new builder finds every page current.
+    assert Builder(config, reporter=NullReporter()).build(search_index=False).rendered == 0
+
+
+def test_article_page_paths_and_slugs_map_both_ways():
+    from generator.build.builder import _article_page, _article_slugs
+    outs = [_article_page("a-b"), "articles/index.html", "articles/x/feed.xml", "speakers/a-b/index.html",
+            _article_page("c"), "articles/x/y/index.html"]
+    assert _article_slugs(outs) == ["a-b", "c"]
 
 
 def test_search_can_be_turned_off(tmp_path):

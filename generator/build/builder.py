@@ -187,7 +187,11 @@ class Builder:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = self.cache_dir / (STATE + ".tmp")
         with open(tmp, "wb") as fh:     # pickle: 10x faster than JSON for 10,000+ page entries
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+            # No memo: the state shares no objects and has no cycles, and remembering each of
+            # its strings took 3/4 of the time (60 against 15 ms at 50,000 pages, every edit).
+            pickler.fast = True
+            pickler.dump(state)
         os.replace(tmp, self.cache_dir / STATE)
 
     def _save_parse_cache(self) -> None:
@@ -322,7 +326,9 @@ class Builder:
         _R.update(env=env, contexts=contexts, static=static, stage=stage, out=out, todo=todo, fps=fps,
                   previous=prev_pages, urls=urls)
         if fast:
-            new_pages = {k: v for k, v in prev_pages.items() if k not in gone}
+            new_pages = dict(prev_pages)         # a C copy: an edit's build at 50k is not a Python walk
+            for k in gone:
+                new_pages.pop(k, None)
             owned = (set(previous_files) - gone) | set(fps)
         else:
             new_pages = {k: v for k, v in prev_pages.items() if k in fps}
@@ -359,8 +365,15 @@ class Builder:
             self._save_parse_cache()
 
         if config.search["enabled"]:
-            pages_of = {slug: new_pages.get(f"articles/{slug}/index.html", ("", ""))[1] for slug in site.articles}
-            want = search.plan_shards(pages_of, config.language, config.search["shard_size"])
+            def page_hash(slug: str) -> str:
+                return new_pages.get(_article_page(slug), ("", ""))[1]
+            planned = state.get("search_plan") if fast else None
+            if planned and _same_articles(snap.diff, planned, len(site.articles)):
+                edited = [slug for slug in _article_slugs(written) if slug in site.articles]
+                want = search.replan_shards(planned, page_hash, edited, config.language)
+            else:
+                want = search.plan_shards({slug: page_hash(slug) for slug in site.articles},
+                                          config.language, config.search["shard_size"])
             have = state.get("search_shards", {}) if previous_files else {}
         else:
             want = have = {}            # no shards to plan, and the old ones go (``owned``)
@@ -447,6 +460,22 @@ class _Ahead:
 
     def close(self) -> None:
         self.results.close()
+
+
+def _article_page(slug: str) -> str:
+    return f"articles/{slug}/index.html"
+
+
+def _article_slugs(outs) -> list[str]:
+    """The slugs of the article pages among these output paths (``_article_page``'s inverse)."""
+    return [o[9:-11] for o in outs if o.startswith("articles/") and o.endswith("/index.html") and o.count("/") == 2]
+
+
+def _same_articles(diff, plan: dict, count: int) -> bool:
+    """Whether the search ``plan`` still holds the site's articles: the build's changes
+    (``diff``) added, removed and renamed none, and the plan has ``count`` of them."""
+    return (all(o is not None and n is not None and o.slug == n.slug for o, n in diff)
+            and sum(len(shard.slugs) for shard in plan.values()) == count)
 
 
 def render_chunks(todo: list[Page], workers: int, max_chunk: int = 64) -> list[list[int]]:

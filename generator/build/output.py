@@ -133,8 +133,8 @@ def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous
         target = _safe(out, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / rel, target)
-    deleted = 0
-    for rel in sorted(set(previous) - owned):
+    deleted, previous = 0, set(previous)
+    for rel in sorted(previous - owned):
         try:
             target = _safe(out, rel)
         except ValueError:
@@ -143,7 +143,7 @@ def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous
             target.unlink()
             deleted += 1
             prune_empty(out, target.parent)
-    if deleted or set(previous) != owned:
+    if deleted or previous != owned:
         tmp = out / (MANIFEST + ".tmp")
         tmp.write_bytes(manifest_bytes(owned))
         os.replace(tmp, out / MANIFEST)
