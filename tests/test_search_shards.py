@@ -144,13 +144,6 @@ def test_an_incremental_build_plans_the_shards_as_a_full_build_does(sharded):
     assert Builder(config, reporter=NullReporter()).build(search_index=False).rendered == 0
 
 
-def test_article_page_paths_and_slugs_map_both_ways():
-    from generator.build.builder import _article_page, _article_slugs
-    outs = [_article_page("a-b"), "articles/index.html", "articles/x/feed.xml", "speakers/a-b/index.html",
-            _article_page("c"), "articles/x/y/index.html"]
-    assert _article_slugs(outs) == ["a-b", "c"]
-
-
 def test_search_can_be_turned_off(tmp_path):
     root = copy_fixture(tmp_path / "project")
     out = load_config(root).paths["output"]

@@ -366,10 +366,11 @@ class Builder:
 
         if config.search["enabled"]:
             def page_hash(slug: str) -> str:
-                return new_pages.get(_article_page(slug), ("", ""))[1]
+                return new_pages.get(output_file(Urls.rel_article(slug)), ("", ""))[1]
             planned = state.get("search_plan") if fast else None
             if planned and _same_articles(snap.diff, planned, len(site.articles)):
-                edited = [slug for slug in _article_slugs(written) if slug in site.articles]
+                rewritten = set(written)
+                edited = [p.key for p in todo if p.kind == "article" and p.out in rewritten]
                 want = search.replan_shards(planned, page_hash, edited, config.language)
             else:
                 want = search.plan_shards({slug: page_hash(slug) for slug in site.articles},
@@ -460,15 +461,6 @@ class _Ahead:
 
     def close(self) -> None:
         self.results.close()
-
-
-def _article_page(slug: str) -> str:
-    return f"articles/{slug}/index.html"
-
-
-def _article_slugs(outs) -> list[str]:
-    """The slugs of the article pages among these output paths (``_article_page``'s inverse)."""
-    return [o[9:-11] for o in outs if o.startswith("articles/") and o.endswith("/index.html") and o.count("/") == 2]
 
 
 def _same_articles(diff, plan: dict, count: int) -> bool:

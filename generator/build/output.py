@@ -133,8 +133,8 @@ def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous
         target = _safe(out, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(stage / rel, target)
-    deleted, previous = 0, set(previous)
-    for rel in sorted(previous - owned):
+    deleted, before = 0, set(previous)
+    for rel in sorted(before - owned):
         try:
             target = _safe(out, rel)
         except ValueError:
@@ -143,7 +143,7 @@ def commit(out: Path, stage: Path, written: list[str], owned: set[str], previous
             target.unlink()
             deleted += 1
             prune_empty(out, target.parent)
-    if deleted or previous != owned:
+    if deleted or before != owned:
         tmp = out / (MANIFEST + ".tmp")
         tmp.write_bytes(manifest_bytes(owned))
         os.replace(tmp, out / MANIFEST)
