@@ -162,6 +162,7 @@ def _ahead_run(job, items: Sequence, chunk: int, fd: int, stop, done) -> None:
     result appended to the file ``fd`` as one length-prefixed pickle, a chunk at a time.
     ``done`` is set once the last chunk is written: the taker need not wait for this
     process to exit (freeing its copy of the parent's memory takes tens of ms)."""
+    keep_freed_memory()
     try:
         with open(fd, "wb", closefd=False) as out:
             for i in range(0, len(items), chunk):
