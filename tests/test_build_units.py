@@ -3,11 +3,13 @@ Markdown renderers, and the CBOR codec behind the reproducible search index."""
 from __future__ import annotations
 
 import gzip
+import random
 
 import pytest
 
 from generator.build import cbor, search
-from generator.build.body import link_people, markdown, markdown_py, spellings
+from generator.build.body import link_people, spellings
+from generator.build.markdown import RULES, PlainFirst, is_plain, markdown, markdown_py
 from generator.build.urls import Urls
 
 MEDVEDEV = spellings("Dmitry Medvedev", "Russian President", ["Medvedev", "Russian President"])
@@ -58,6 +60,80 @@ def test_the_fast_renderer_matches_markdown_it_py_and_never_passes_raw_html(text
     fast = markdown().render(text)
     assert fast == markdown_py().render(text)
     assert "<script>" not in fast and "<b>" not in fast and "<img" not in fast and "<div>" not in fast
+
+
+# Plain bodies (no < [ ` ~, tab or NUL) go to pulldown-cmark.
+PLAIN = [
+    '# Talks "resume"\n\nHe said: "We will *not* yield," it\'s said &amp; &copy; &#8212; **done**.\n',
+    "> quoted\n> on two lines\n\n- a\n- b\n\n3. starts at three\n4. four\n\n***\n\nSetext\n---",
+    "Windows\r\nline endings\r\n\r\nand old Mac\rones, a hard  \nbreak, a\\\nbackslash one, a \\* b",
+    "text then\n\n    indented code at the very end",
+    "para\r\n\r\n    code, an old Mac line end\rand a paragraph",
+]
+
+NEWS_WORDS = ["the", "minister", "said", "Moscow", "“curly”", '"straight"', "it's", "O'Neil", "&amp;", "&copy;",
+              "&#8212;", "3.5", "1.", "2)", "*em*", "**strong**", "_u_", "__b__", "a\\*b", "x*y", "snake_case",
+              "é", "—", "#", "+", "-", "=", "(", ")", "!", "?", "…", "100%", "|", "{x}", "*", "_"]
+
+
+def _news_like(rng: random.Random) -> str:
+    """A random body made of what ingested articles hold: paragraphs with emphasis, quotes
+    and entities, headings, lists, block quotes, rules, indented code, hard breaks."""
+    def line() -> str:
+        return " ".join(rng.choice(NEWS_WORDS) for _ in range(rng.randint(1, 12)))
+
+    def block() -> str:
+        k = rng.random()
+        if k < 0.5:
+            return "\n".join(line() + rng.choice(["", "", "  ", "\\"]) for _ in range(rng.randint(1, 3))).rstrip("\\ ")
+        if k < 0.6:
+            return rng.choice(["#", "##", "###"]) + " " + line()
+        if k < 0.7:
+            return "\n".join(rng.choice("-*+") + " " + line() for _ in range(rng.randint(1, 4)))
+        if k < 0.8:
+            start, delim = rng.randint(1, 12), rng.choice(".)")
+            return "\n".join(f"{start + i}{delim} {line()}" for i in range(rng.randint(1, 3)))
+        if k < 0.9:
+            return "\n".join("> " + line() for _ in range(rng.randint(1, 3)))
+        if k < 0.95:
+            return rng.choice(["***", "---", "___", "Setext\n===", "Setext\n---"])
+        return "    " + line()
+    text = "\n\n".join(block() for _ in range(rng.randint(1, 8)))
+    text = text.replace("\n", "\r\n") if rng.random() < 0.2 else text
+    return text + "\n" if rng.random() < 0.5 else text
+
+
+def test_plain_bodies_render_through_pulldown_cmark_as_markdown_it_py_renders_them():
+    pyromark = pytest.importorskip("pyromark")
+    plain, reference = [], markdown_py()
+    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), reference)
+    texts = PLAIN + [_news_like(random.Random(seed)) for seed in range(400)]
+    for text in texts:
+        assert is_plain(text), text
+        assert renderer.render(text) == reference.render(text), text
+    assert len(plain) == len(texts), "every plain body goes to pulldown-cmark"
+
+
+@pytest.mark.parametrize("text", ["\xa0Indented by a no-break space\xa0\nand\u3000ideographic\u2003spaces\u202f",
+                                  "> \xa0quoted\xa0\n\n- \xa0item\n\n#\xa0Heading\xa0\n\n\xa0\n\npara"])
+def test_spaces_beyond_ascii_are_kept_as_markdown_it_rs_keeps_them(text):
+    pyromark, rust = pytest.importorskip("pyromark"), pytest.importorskip("markdown_it_pyrs")
+    general = rust.MarkdownIt("zero")
+    general.enable_many(RULES)
+    plain = []
+    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), general)
+    assert renderer.render(text) == general.render(text) and plain
+
+
+@pytest.mark.parametrize("text", ["a <b>bold</b> claim", "[a link](http://x)", "![img](http://x/y.png)",
+                                  "`code`", "~~~\nfence\n~~~", "a\ttab", "a\x00nul"])
+def test_bodies_pulldown_cmark_may_render_otherwise_go_to_markdown_it(text):
+    pyromark = pytest.importorskip("pyromark")
+    plain = []
+    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), markdown_py())
+    out = renderer.render(text)
+    assert not plain
+    assert out == markdown_py().render(text) and "<b>" not in out and "<img" not in out
 
 
 def test_links_are_relative_to_the_page_and_absolute_where_asked():

@@ -8,33 +8,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-
-
-# CommonMark block and inline rules, without raw HTML (scraped text is never trusted) and
-# without images (no remote fetches): "<b>" in a body is shown, escaped, as text.
-RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-         "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline"]
-
-
-def markdown():
-    """A renderer with ``.render(text) -> html``: markdown-it.rs (``markdown-it-pyrs``, ~9x
-    faster, same output for these rules) when installed, else markdown-it-py."""
-    try:
-        from markdown_it_pyrs import MarkdownIt as Fast
-    except ImportError:
-        return markdown_py()
-    md = Fast("zero")
-    md.enable_many(RULES)
-    return md
-
-
-def markdown_py() -> MarkdownIt:
-    from markdown_it import MarkdownIt      # imported only when used: 10 ms of every start-up
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.disable(["image", "html_block", "html_inline"])
-    return md
-
+    from generator.build.markdown import Renderer
 
 _TAG = re.compile(r"(<[^>]*>)")
 
@@ -219,7 +193,7 @@ def _link_spans(body_html: str) -> list[tuple[int, int]]:
     return spans
 
 
-def render_article_body(md: MarkdownIt, article, speakers: dict, href: Callable[[str], str]) -> tuple[str, set[str]]:
+def render_article_body(md: Renderer, article, speakers: dict, href: Callable[[str], str]) -> tuple[str, set[str]]:
     body_html = md.render(article.body)
     body_html, placed = anchor_quotes(body_html, article.quotes)
     people = []

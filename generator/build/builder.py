@@ -21,7 +21,7 @@ import jinja2
 from generator import __version__, parallel
 from generator.errors import ContentError, DigestError
 from generator.build import output, search
-from generator.build.body import markdown
+from generator.build.markdown import markdown
 from generator.build.depends import affected, _echo_partners as _partners
 from generator.build.pages import Contexts, Digests, Page, article_body, article_of, dated_articles, echo_id, echoes_of, exists, key_quote, plan, quote_date, rel_of
 from generator.build.urls import output_file
