@@ -9,7 +9,7 @@ import pytest
 
 from generator.build import cbor, search
 from generator.build.body import link_people, spellings
-from generator.build.markdown import RULES, PlainFirst, is_plain, markdown, markdown_py
+from generator.build.markdown import PlainFirst, is_plain, markdown, markdown_py, markdown_rs
 from generator.build.urls import Urls
 
 MEDVEDEV = spellings("Dmitry Medvedev", "Russian President", ["Medvedev", "Russian President"])
@@ -103,10 +103,16 @@ def _news_like(rng: random.Random) -> str:
     return text + "\n" if rng.random() < 0.5 else text
 
 
-def test_plain_bodies_render_through_pulldown_cmark_as_markdown_it_py_renders_them():
+def _through_pulldown_cmark(general) -> tuple[PlainFirst, list[str]]:
+    """A PlainFirst over the real pulldown-cmark, and the texts it was given."""
     pyromark = pytest.importorskip("pyromark")
-    plain, reference = [], markdown_py()
-    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), reference)
+    plain: list[str] = []
+    return PlainFirst(lambda t: plain.append(t) or pyromark.html(t), general), plain
+
+
+def test_plain_bodies_render_through_pulldown_cmark_as_markdown_it_py_renders_them():
+    reference = markdown_py()
+    renderer, plain = _through_pulldown_cmark(reference)
     texts = PLAIN + [_news_like(random.Random(seed)) for seed in range(400)]
     for text in texts:
         assert is_plain(text), text
@@ -117,20 +123,16 @@ def test_plain_bodies_render_through_pulldown_cmark_as_markdown_it_py_renders_th
 @pytest.mark.parametrize("text", ["\xa0Indented by a no-break space\xa0\nand\u3000ideographic\u2003spaces\u202f",
                                   "> \xa0quoted\xa0\n\n- \xa0item\n\n#\xa0Heading\xa0\n\n\xa0\n\npara"])
 def test_spaces_beyond_ascii_are_kept_as_markdown_it_rs_keeps_them(text):
-    pyromark, rust = pytest.importorskip("pyromark"), pytest.importorskip("markdown_it_pyrs")
-    general = rust.MarkdownIt("zero")
-    general.enable_many(RULES)
-    plain = []
-    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), general)
+    pytest.importorskip("markdown_it_pyrs")
+    general = markdown_rs()
+    renderer, plain = _through_pulldown_cmark(general)
     assert renderer.render(text) == general.render(text) and plain
 
 
 @pytest.mark.parametrize("text", ["a <b>bold</b> claim", "[a link](http://x)", "![img](http://x/y.png)",
                                   "`code`", "~~~\nfence\n~~~", "a\ttab", "a\x00nul"])
 def test_bodies_pulldown_cmark_may_render_otherwise_go_to_markdown_it(text):
-    pyromark = pytest.importorskip("pyromark")
-    plain = []
-    renderer = PlainFirst(lambda t: plain.append(t) or pyromark.html(t), markdown_py())
+    renderer, plain = _through_pulldown_cmark(markdown_py())
     out = renderer.render(text)
     assert not plain
     assert out == markdown_py().render(text) and "<b>" not in out and "<img" not in out

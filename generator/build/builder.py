@@ -85,7 +85,6 @@ def _render(page: Page) -> tuple[str, str, str, int, bool]:
 
 
 def _render_chunk(indices: list[int]) -> list[tuple]:
-    parallel.keep_freed_memory()        # a render worker lives for one build
     pages = _R["todo"]
     try:
         return [_render(pages[i]) for i in indices]

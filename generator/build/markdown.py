@@ -33,6 +33,7 @@ class Renderer(Protocol):
 RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
          "autolink", "backticks", "emphasis", "entity", "escape", "link", "newline"]
 
+
 def is_plain(text: str) -> bool:
     """No character that starts raw HTML, a link, an image or code; no tab or NUL (module
     docstring). Six ``in`` tests: a quarter of the time of a regex's search."""
@@ -45,17 +46,22 @@ _QUOTED_ATTRIBUTE = re.compile(r"<[^>]*=&quot;[^>]*>")
 def markdown() -> Renderer:
     """A renderer with ``.render(text) -> html``: the fastest installed (module docstring)."""
     try:
-        from markdown_it_pyrs import MarkdownIt as Rust
+        general = markdown_rs()
     except ImportError:
         general = markdown_py()
-    else:
-        general = Rust("zero")
-        general.enable_many(RULES)
     try:
         import pyromark
     except ImportError:
         return general
     return PlainFirst(pyromark.html, general)
+
+
+def markdown_rs() -> Renderer:
+    """markdown-it.rs with ``RULES``; ImportError where ``markdown-it-pyrs`` is not installed."""
+    from markdown_it_pyrs import MarkdownIt as Rust
+    md = Rust("zero")
+    md.enable_many(RULES)
+    return md
 
 
 def markdown_py() -> MarkdownIt:

@@ -273,7 +273,6 @@ def _load_one(name: str) -> tuple:
 
 
 def _load_chunk(names: list[str]) -> bytes:
-    parallel.keep_freed_memory()       # a loading worker lives for one load
     return pickle.dumps([_load_one(n) for n in names], pickle.HIGHEST_PROTOCOL)
 
 
