@@ -233,20 +233,28 @@ def dependencies(site: Site, config, urls: Urls, static: dict, d: Digests, kind:
 
 
 def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digests | None = None,
-         only: set[tuple[str, str]] | None = None) -> list[Page]:
+         only: set[tuple[str, str]] | None = None, with_deps: bool = True) -> list[Page]:
     """Every page of the site with its dependency digest. ``static``: name -> file digest.
 
     ``only``: plan just these (kind, key) pages, those the site has, sorted; their digests
     are computed exactly as in a full plan, so an incremental build can compare them with
-    the last build's."""
+    the last build's. ``with_deps=False``: pages with an empty ``deps``, for a build that
+    renders every page and computes the digests later (``page_deps``)."""
     d = digests or Digests(site)
     if only is None:
         keys = page_keys(site, static, config.search["enabled"])
     else:
         keys = sorted(k for k in only if exists(site, *k, static))
+    if not with_deps:
+        return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key, "") for kind, key in keys]
     return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key,
                  _h(dependencies(site, config, urls, static, d, kind, key)))
             for kind, key in keys]
+
+
+def page_deps(site: Site, config, urls: Urls, static: dict[str, str], d: Digests) -> Callable[[Page], str]:
+    """The dependency digest of a page planned without it: what ``plan`` puts in ``deps``."""
+    return lambda p: _h(dependencies(site, config, urls, static, d, p.kind, p.key))
 
 
 # --- contexts: what each template receives ----------------------------------------------------
