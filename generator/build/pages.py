@@ -240,21 +240,17 @@ def plan(site: Site, config, urls: Urls, static: dict[str, str], digests: Digest
     are computed exactly as in a full plan, so an incremental build can compare them with
     the last build's. ``with_deps=False``: pages with an empty ``deps``, for a build that
     renders every page and computes the digests later (``page_deps``)."""
-    d = digests or Digests(site)
     if only is None:
         keys = page_keys(site, static, config.search["enabled"])
     else:
         keys = sorted(k for k in only if exists(site, *k, static))
-    if not with_deps:
-        return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key, "") for kind, key in keys]
-    return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key,
-                 _h(dependencies(site, config, urls, static, d, kind, key)))
-            for kind, key in keys]
+    deps = page_deps(site, config, urls, static, digests or Digests(site)) if with_deps else lambda kind, key: ""
+    return [Page(rel_of(urls, kind, key), TEMPLATES[kind], kind, key, deps(kind, key)) for kind, key in keys]
 
 
-def page_deps(site: Site, config, urls: Urls, static: dict[str, str], d: Digests) -> Callable[[Page], str]:
-    """The dependency digest of a page planned without it: what ``plan`` puts in ``deps``."""
-    return lambda p: _h(dependencies(site, config, urls, static, d, p.kind, p.key))
+def page_deps(site: Site, config, urls: Urls, static: dict[str, str], d: Digests) -> Callable[[str, str], str]:
+    """``(kind, key) -> `` the page's dependency digest, what ``plan`` puts in ``deps``."""
+    return lambda kind, key: _h(dependencies(site, config, urls, static, d, kind, key))
 
 
 # --- contexts: what each template receives ----------------------------------------------------
