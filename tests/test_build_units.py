@@ -461,3 +461,29 @@ def test_a_build_leaves_nothing_frozen_and_no_scan_of_its_objects_pending():
     assert gc.isenabled() and gc.get_freeze_count() == 0
     assert gc.get_count()[0] < 1_000
     del model, pages
+
+
+def test_card_lists_are_the_cards_one_by_one_and_follow_a_changed_article():
+    """``Digests.cards``/``auxes`` look known cards up in C: the same digests as asking
+    for each card, for articles not asked about yet too; an article replaced by a changed
+    one gets a new card, though the carried cache still holds the old one."""
+    import dataclasses
+    from pathlib import Path
+    from generator.build.pages import Digests
+    from generator.config import load_config
+    from generator.model import load_site
+    config = load_config(Path(__file__).parent / "fixtures" / "digest")
+    site = load_site(config.paths["content"])
+    slugs = list(site.chronological)
+    one_by_one = Digests(site)
+    want_cards, want_auxes = [one_by_one.card(s) for s in slugs], [one_by_one.aux(s) for s in slugs]
+    fresh = Digests(site)
+    assert fresh.cards(slugs[:2]) == want_cards[:2]         # unseen: computed
+    assert fresh.cards(slugs) == want_cards                 # partly seen
+    assert fresh.auxes(slugs) == want_auxes and fresh.auxes(slugs) == want_auxes
+    cache: dict = {}
+    Digests(site, cache).cards(slugs)
+    first = site.articles[slugs[0]]
+    edited = dataclasses.replace(site, articles={**site.articles, first.slug: dataclasses.replace(first, title="Other")})
+    again = Digests(edited, cache).cards(slugs)
+    assert again[0] != want_cards[0] and again[1:] == want_cards[1:]

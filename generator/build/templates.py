@@ -420,11 +420,11 @@ class FastEscapeTemplate(jinja2.Template):
 class FastCode(CodeGenerator):
     """Jinja's code generator with two changes to what pages run, same output.
 
-    Each run of output in a page or block function is yielded as one string. Jinja
-    yields every piece (``<li>``, ``{{ x }}``, ``</li>``) on its own, and each piece
-    passes up through every generator of the inheritance chain (block, child template,
-    base layout): about 140 yields a page, three generator frames each. Macros already
-    build lists; this is the same for pages.
+    A page's root and block functions gather their output in a list and yield it once, as
+    one string. Jinja yields every piece (``<li>``, ``{{ x }}``, ``</li>``) on its own, on
+    every pass of a loop, and each piece passes up through every generator of the
+    inheritance chain (block, child template, base layout): about 140 yields a page,
+    three generator frames each. Macros already build lists; this is the same for pages.
 
     A call ``f(x)`` looks ``f`` up in a table of what may be called in its place (``f``
     itself, a guarded wrapper, a macro's binder: ``FastCallContext.call`` fills it) and
@@ -445,16 +445,18 @@ class FastCode(CodeGenerator):
         super().__init__(*args, **kwargs)
         self._escaping: list = []       # the inline escape's variable per open {{ … }}
 
-    def visit_Output(self, node, frame):
-        if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:
-            return super().visit_Output(node, frame)
+    def blockvisit(self, nodes, frame):
+        # A page's root and block functions gather their output in one list and yield it
+        # once, as macros do.
+        if frame.buffer is not None or not (frame.rootlevel or frame.block_frame) or self.environment.is_async:
+            return super().blockvisit(nodes, frame)
         frame.buffer = name = self.temporary_identifier()
         self.writeline(f"{name} = []")
         try:
-            super().visit_Output(node, frame)
+            super().blockvisit(nodes, frame)
         finally:
             frame.buffer = None
-        self.writeline(f"yield concat({name})")
+        self.writeline(f"if {name}: yield concat({name})")
 
     def _inline(self) -> bool:
         # The names the inline steps use are set by FastEscapeTemplate.from_code.
