@@ -9,6 +9,7 @@ previous speaker's run.  Newly found people are added to the registry.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Sequence
 
 from generator.ingest.registry import Registry
 from generator.ingest.topics import Taxonomy
-from generator.ingest.who import interview
+from generator.ingest.who import identify, interview
 from generator.ingest.who import lexicon as lx
 from generator.ingest.who.coref import Coref, Entity, clean_role
 from generator.ingest.who.names import Mention, common_words, mentions, name_mentions
@@ -47,7 +48,7 @@ _SPOKES_FOR = re.compile(
     r"\s+(?:for|of|at|from)\s+(?:the\s+)?(?:(?:[a-z][\w-]*\s+){0,3}?(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,5})"
     r"|(?P<noun>company|firm|ministry|department|government|club|council|group|bank|agency))"
     rf",?\s+(?:(?:{_FILL})\s+)*$")
-_PAREN_GAP = re.compile(rf",[^,;“”\"]{{1,110}},\s*(?:(?:{_FILL})\s+)*", re.I)
+_PAREN_GAP = re.compile(rf",[^;“”\"]{{1,160}}?,\s*(?:(?:{_FILL})\s+)*", re.I)
 _BOUNDARY = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 _TRAILING_ATTR = re.compile(r",\s+([^,“”\"]{1,70}?)\s*[.!?]?\s*$")
 _DETERMINER_END = re.compile(
@@ -55,6 +56,13 @@ _DETERMINER_END = re.compile(
     re.I)
 _IT_SAID = re.compile(rf"\bit\s+(?:(?:{_FILL})\s+)*(?={lx.SPEECH_VERB_RE.pattern})", re.I)
 _PRONOUN_OR_VERB = re.compile(rf"\s*(?:(?:he|she|it|they|we|i)\b|{lx.SPEECH_VERB_RE.pattern})", re.I)
+
+
+def _is_title(words: str) -> bool:
+    """'Priced Out: The New Geography of London': a book, film or show, not a statement."""
+    long = [w for w in words.split() if len(w) > 3 and w[0].isalpha()]
+    return len(long) >= 2 and not words.rstrip()[-1:] in ".!?,;" \
+        and sum(w[0].isupper() for w in long) >= 0.75 * len(long)
 
 
 def fold(text: str) -> str:
@@ -172,6 +180,9 @@ class _Article:
         self.coref.places = _Places(paragraphs)
         self._paragraphs = paragraphs
         self._house: Entity | None | bool = False
+        self.hows: list[str] = []
+        self.carry: Entity | None = None
+        self._how = ''
 
     # ---------------------------------------------------------------- mentions
     def resolve(self, text: str, ms: list[Mention]) -> None:
@@ -221,13 +232,19 @@ class _Article:
     def _speaker_of(self, text: str, m: Mention) -> Entity | None:
         """The entity an attribution mention stands for, creating it if needed."""
         e = m.entity
+        self._how = "-" + m.kind
         if e is None and m.kind == "role":
             e = self.coref.resolve_role(m, fallback=m.text[:4].lower() == "the ")
             if e is not None:
                 self.learned.append((e, clean_role(m.title or m.text)))
-        if e is None and m.kind == "name" and (len(m.words) > 1 or m.honorific or m.title):
+        if e is None and m.kind == "name":
+            # the subject of a speech verb is a person, even a surname seen nowhere else
             e = self.coref._add(Entity(" ".join(m.words), evidence=True))
             m.entity = e
+        if e is None and m.kind == "role" and m.text[:4].lower() == "the ":
+            # "the former Norwegian premier said" with nobody in the article to answer to:
+            # the registry may know the phrase (``who.identify``)
+            e = Entity(clean_role(m.title or m.text), kind="role")
         if e is not None and e.kind == "person":
             e.evidence = True
         return e
@@ -273,12 +290,14 @@ class _Article:
                 return None
             if m.kind == "pronoun" and m.text not in ("he", "she"):
                 return None
-            if m.entity is not None or m.kind in ("role", "org") or len(m.words) > 1:
-                return m
+            if m.entity is not None or m.kind in ("role", "org") or len(m.words) > 1 \
+                    or m.kind == "name" and not text[pos:m.start].strip():
+                return m        # "said Skelly": right after the verb, a surname is enough
         return None
 
     def _org_pronoun(self, text: str, lo: int, hi: int) -> Entity | None:
         if _IT_SAID.search(text, lo, hi) and self.coref.recent_orgs:
+            self._how = "-it"
             return self.coref.recent_orgs[-1]
         return None
 
@@ -288,18 +307,26 @@ class _Article:
         after = span.after
         post = text[after:hi]
         punct = bool(re.search(r"[,?!—–…-]$", q)) or not span.closed or post[:1] == ","
-        if not (punct or _PRONOUN_OR_VERB.match(post)):
+        # "…." Trump said. — a name straight after the closing mark, then its verb
+        named = next((m for m in ms if m.start >= after and m.kind in ("name", "role", "org")), None)
+        named = named if named is not None and not text[after:named.start].strip(" ,—–-") else None
+        if not (punct or named or _PRONOUN_OR_VERB.match(post)):
             return None
         stops = _sentence_starts(text, after, hi)
-        clause_end = min(stops[0] if stops else hi, after + 160)
+        clause_end = min(stops[0] if stops else hi, after + 220)
         v = lx.SPEECH_VERB_RE.search(text, after, clause_end)
-        if not v or len(text[after:v.start()].split()) > (7 if punct else 3):
+        # "…," David Axelrod, the chief strategist of the 2008 campaign, said: an apposition may be long
+        limit = 7 if punct else 3
+        if named is not None and _PAREN_GAP.fullmatch(text, named.end, v.start() if v else named.end):
+            limit = 30
+        if not v or len(text[after:v.start()].split()) > limit:
             return None
         if v.group().lower() == "according to":
             m = self._subject_after(text, ms, v.end(), clause_end)
             return self._speaker_of(text, m) if m else None
         org = self._spokesperson_for(text, v.start(), after)
         if org is not None:
+            self._how = "-spokes"
             return org
         m = self._subject_before(text, ms, v.start(), after)
         if m is None:
@@ -326,6 +353,7 @@ class _Article:
             return (self._speaker_of(text, m) if m else None), True
         org = self._spokesperson_for(text, v.start(), lo)
         if org is not None:
+            self._how = "-spokes"
             return org, True
         m = self._subject_before(text, ms, v.start(), lo)
         if m is not None:
@@ -334,15 +362,26 @@ class _Article:
         if e is not None:
             return e, True
         before = text[lo:v.start()].strip().lower()
-        if (not before or before in ("and", ",", "but", "also") or before.endswith(" and")) and para_quotes:
+        if para_quotes and para_quotes[-1][0] is not None and (
+                not before or before in ("and", ",", "but", "also") or before.endswith((" and", ","))
+                and v.group().lower().endswith("ing")):     # "…," she said, adding that "…"
+            self._how = "-and-prev"
             return para_quotes[-1][0], True
         # the sentence's subject: "He has also mentioned …, adding … that “…”"
         for m in ms:
             if lo <= m.start < v.start() and m.subject and m.kind in ("name", "pronoun", "role", "org"):
                 e = m.entity if m.kind != "role" else self._speaker_of(text, m)
                 if e is not None:
+                    self._how = "-sentsubj-" + m.kind
                     return e, True
         return None, True
+
+    @staticmethod
+    def _ends_with_quote(text: str, last: Span, ms: list[Mention]) -> bool:
+        """Nothing but the quotation's own attribution follows its last quotation."""
+        tail = text[last.after:]
+        return len(tail.split()) <= 12 and not re.search(r"[.!?]\s+\S", tail.strip()) and not any(
+            m.start >= last.after and m.kind == "name" and not m.speaks for m in ms)
 
     def paragraph(self, text: str, lo: int = 0, run_start: bool = False) -> None:
         spans = [_split_trailing_attribution(text, s) for s in find_spans(text[lo:]) if True]
@@ -366,112 +405,174 @@ class _Article:
             clause_lo = starts[-1] if starts else lo_k
             speaker = post_speaker = self.post_attribution(text, ms, s, hi_k)
             governed = speaker is not None
+            how = "post" + self._how
             if speaker is None:
                 speaker, governed = self.pre_attribution(text, ms, s, clause_lo, para_quotes)
-            if speaker is None and governed and para_quotes:
-                speaker = para_quotes[-1][0]     # "…, adding that …", "and called it …"
+                how = "pre" + self._how
             n_words = len(words.split())
             pre_text = text[clause_lo:s.open]
             labelled = bool(_DETERMINER_END.search(pre_text)) and not re.search(r"\bas\s*$", pre_text)
             far = not post_speaker and len(text[self._last_verb_end(text, clause_lo, s.open):s.open].split()) > 8
-            if (n_words <= 3 and (not governed or speaker is None or labelled or far)) or (n_words <= 5 and labelled):
+            if (n_words <= 3 and (not governed or speaker is None or labelled or far)) or (n_words <= 5 and labelled) \
+                    or _is_title(words):
                 continue        # scare quotes and labels: "reset", the "flood of the century"
+            if speaker is None and not governed:
+                opens = k == 0 and not text[lo:s.open].strip()
+                if para_quotes and para_quotes[-1][0] is not None and not any(
+                        spans[k - 1].after <= m.start < s.open and m.entity is not None
+                        and m.entity is not para_quotes[-1][0] and m.kind in ("name", "pronoun", "role")
+                        for m in ms):
+                    speaker = para_quotes[-1][0]     # "…," he said. "…": one statement in pieces
+                    how = "para-prev"
+                elif opens and run_start and self.carry is not None and (
+                        self.run_open or all(m.kind != "name" or m.entity is self.carry for m in ms)):
+                    speaker = self.carry             # a quotation carried over, or announced by "X said:"
+                    how = "run-last"
             if speaker is None:
-                if para_quotes:
-                    speaker = para_quotes[-1][0]
-                elif k == 0 and not text[lo:s.open].strip() and self.last_speaker is not None and run_start:
-                    speaker = self.last_speaker
-            if speaker is None:
-                continue
+                how = "none"
+                if n_words < 4:
+                    continue
             stripped = pre_text.strip()
             partial = words[:1].islower() or (
                 bool(stripped) and not stripped.endswith((":", ",", "that")) and not words.endswith((".", "!", "?")))
             para_quotes.append((speaker, words, partial))
+            self.hows.append(how)
         for q in para_quotes:
-            q[0].quoted = True
+            if q[0] is not None:
+                q[0].quoted = True
         self.quotes.extend(para_quotes)
-        if para_quotes:
-            self.last_speaker = para_quotes[-1][0]
+        said = [q[0] for q in para_quotes if q[0] is not None]
+        if said:
+            self.last_speaker = said[-1]
             last_span_end = spans[-1].after
             later = [m for m in ms if m.start > last_span_end and m.kind == "name" and m.subject
                      and m.entity is not None and m.entity is not self.last_speaker]
             if not later and self.last_speaker.kind == "person":
                 self.coref.note(Mention(0, 0, "name", ""), self.last_speaker)
         self.run_open = bool(spans) and not spans[-1].closed
+        # Who the next paragraph's opening quotation belongs to without an attribution
+        # of its own: the speaker of a quotation this paragraph leaves open (the
+        # multi-paragraph convention), or the one this paragraph announces ("X said:").
+        self.carry = None
+        if self.run_open and para_quotes:
+            self.carry = para_quotes[-1][0]
+        elif para_quotes and para_quotes[-1][0] is not None and self._ends_with_quote(text, spans[-1], ms):
+            self.carry = para_quotes[-1][0]     # he goes on in the next paragraph
+        elif text.rstrip().endswith(":") and (not spans or spans[-1].after < len(text.rstrip()) - 1):
+            end = len(text.rstrip()) - 1
+            starts = _sentence_starts(text, spans[-1].after if spans else lo, end)
+            colon = Span(end + 1, end + 1, end, end)
+            speaker, governed = self.pre_attribution(text, ms, colon, starts[-1] if starts else lo, [])
+            self.carry = speaker if governed else None
 
 
-def _label_entity(art: _Article, label: str, paragraphs: Sequence[str]) -> Entity | None:
+def _label_entity(art: _Article, turn: interview.Turn, roles: dict[str, Entity]) -> Entity | None:
+    """Who a transcript label stands for: a name ("HENRIK SØRVIK (Secretary General)"),
+    a role already given in brackets ("SECRETARY GENERAL"), or the one named
+    interviewee behind an anonymous "A:"."""
+    label = interview.label_name(turn.label)
     if interview.is_anonymous_answer(label):
         people = [e for e in art.coref.entities if e.kind == "person" and len(e.name.split()) > 1]
         if people:
             people[0].evidence = True
             return people[0]
         return None
-    ms = name_mentions(label, 0, len(label), set())
+    if label.lower() in roles:
+        return roles[label.lower()]
+    ms = [m for m in name_mentions(label, 0, len(label), set()) if m.kind == "name"]
     if not ms:
         return None
     e = art.coref.resolve_name(ms[-1])
     if e is not None:
         e.evidence = True
+        if turn.role and not e.role:
+            e.role = turn.role
+        if turn.role:
+            roles.setdefault(turn.role.lower(), e)
         art.coref.note(ms[-1], e)
     return e
 
 
-def _register(registry: Registry, e: Entity, extra_forms=()) -> str:
-    forms = list(e.forms) + list(extra_forms)
-    if e.kind == "person" and len(e.name.split()) > 1:
-        forms.insert(0, e.surname)
-    if e.slug is None:
-        e.slug = registry.lookup(e.name, e.kind)
-    if e.slug is None:
-        e.slug = registry.add(e.name, kind=e.kind, role=e.role or None)
-    for f in dict.fromkeys(forms):
-        if f and f[0].isupper() or f.split()[0:1] and f.split()[0].lower() in lx.ROLE_MODIFIERS:
-            registry.learn_alias(e.slug, f)
-    return e.slug
+@dataclass
+class Local:
+    """One article's analysis before its people are matched with the registry:
+    quotes and mentions point at the article's own entities (``Entity.slug`` is
+    filled in later by ``who.identify``).  It depends on the article alone, so
+    the same text always gives the same result, whatever the registry holds."""
+    format: str
+    interviewer: str | None
+    quotes: list[tuple[Entity | None, str, bool]]
+    mentioned: list[Entity]
+    topics: dict[str, list[str]]
+    hows: list[str] = field(default_factory=list)
+
+    def people(self) -> list[Entity]:
+        """Every entity the article records, quoted ones first, in order."""
+        out: list[Entity] = []
+        for e in chain((q[0] for q in self.quotes), self.mentioned):
+            if e is not None and not any(x is e for x in out):
+                out.append(e)
+        return out
 
 
-def analyze(title: str, paragraphs: Sequence[str], registry: Registry, taxonomy: Taxonomy, *,
-            source: str | None = None) -> Analysis:
+def analyze_local(title: str, paragraphs: Sequence[str], taxonomy: Taxonomy) -> Local:
+    """Speakers, quotations, mentions and topics of one article, from its text alone."""
     head = fold(title or "")
     paras = [p for p in paragraphs if fold(p) != head]
-    art = _Article(registry, paras)
+    art = _Article(Registry(), paras)
     found = interview.detect(paras)
     turns, interviewer = found if found else ([None] * len(paras), None)
     art.run_open = False
+    roles: dict[str, Entity] = {}
     for p, turn in zip(paras, turns):
         if turn is None:
-            art.paragraph(p, 0, run_start=art.run_open or bool(p[:1] in "“\"‘'"))
+            art.paragraph(p, 0, run_start=bool(p[:1] in "“\"‘'«„"))
         elif turn.question:
             art.paragraph(p, turn.offset)
         else:
-            e = _label_entity(art, turn.label, paras)
+            e = _label_entity(art, turn, roles)
             if e is not None:
                 e.quoted = True
-                art.quotes.append((e, turn.text.strip(), False))
-                art.last_speaker = e
-
-    extra: dict[int, list[str]] = {}
+            art.quotes.append((e, turn.text.strip(), False))
+            art.hows.append("label")
+            art.last_speaker = e
     for e, form in art.learned:
-        extra.setdefault(id(e), []).append(form)
+        if form and form not in e.forms:
+            e.forms.append(form)
+    mentioned = [e for e in art.mentioned if e.kind == "person" and e.evidence and not e.quoted]
+    return Local("interview" if found else "report", interviewer, art.quotes, mentioned,
+                 taxonomy.assign(title or "", paras), art.hows)
+
+
+def finish(local: Local) -> Analysis:
+    """The analysis with registry slugs, once ``who.identify`` has matched the article's people."""
     quotes, seen_ids, speakers = [], Counter(), []
-    for e, text, partial in art.quotes:
-        slug = _register(registry, e, extra.get(id(e), ()))
-        if slug not in speakers:
+    debug = bool(os.environ.get("DIGEST_HOW"))
+    for (e, text, partial), how in zip(local.quotes, local.hows):
+        slug = e.slug if e is not None else None
+        if slug is not None and slug not in speakers:
             speakers.append(slug)
         qid = quote_id(text)
         seen_ids[qid] += 1
         if seen_ids[qid] > 1:
             qid = f"{qid}-{seen_ids[qid]}"
-        quotes.append({"id": qid, "speaker": slug, "text": text, "partial": partial})
+        q = {"id": qid, "speaker": slug, "text": text, "partial": partial}
+        if slug is not None and e.role and e.kind == "person":
+            q["role"] = e.role
+        if debug:
+            q["how"] = how
+        quotes.append(q)
     mention_slugs = []
-    for e in art.mentioned:
-        if e.kind != "person" or not e.evidence or e.quoted:
-            continue
-        slug = _register(registry, e, extra.get(id(e), ()))
-        if slug not in speakers and slug not in mention_slugs:
-            mention_slugs.append(slug)
-    terms = taxonomy.assign(title or "", paras)
-    return Analysis(format="interview" if found else "report", interviewer=interviewer,
-                    speakers=speakers, quotes=quotes, mentions=mention_slugs,
-                    topics=list(terms), topic_terms=terms)
+    for e in local.mentioned:
+        if e.slug is not None and e.slug not in speakers and e.slug not in mention_slugs:
+            mention_slugs.append(e.slug)
+    return Analysis(format=local.format, interviewer=local.interviewer, speakers=speakers, quotes=quotes,
+                    mentions=mention_slugs, topics=list(local.topics), topic_terms=local.topics)
+
+
+def analyze(title: str, paragraphs: Sequence[str], registry: Registry, taxonomy: Taxonomy, *,
+            source: str | None = None) -> Analysis:
+    """One article on its own: analysed, then its people matched with ``registry``."""
+    local = analyze_local(title, paragraphs, taxonomy)
+    identify.assign(registry, [local.people()])
+    return finish(local)

@@ -20,11 +20,12 @@ from generator.errors import DigestError, SeedError
 from generator.fsutil import atomic_write, inside
 from generator.ingest import body as bodies
 from generator.ingest import clean, dates, meta
-from generator.ingest.analyze import Analysis, analyze
+from generator.ingest.analyze import Analysis, Local, analyze_local, finish
 from generator.ingest.decode import Decoded, decode_seed
 from generator.ingest.manifest import Manifest
 from generator.ingest.outlets import Outlets
-from generator.ingest.registry import Recorder, Registry
+from generator.ingest.registry import Registry
+from generator.ingest.who import identify
 from generator.ingest.report import Outcome, Report
 from generator.ingest.seeds import list_seeds
 from generator.ingest.slugs import slugify, unique
@@ -112,25 +113,19 @@ def _prepare_or_fail(path: Path, decoded: Decoded, outlets: Outlets) -> Prepared
 
 @dataclass
 class Analysed:
-    """One prepared seed's analysis (or the message it failed with) and the registry answers it rests on."""
+    """One prepared seed and its article-local analysis (or the message it failed with)."""
     path: Path
     prep: Prepared
-    result: Analysis | str
-    asked: Recorder
-
-    def stale(self, registry: Registry) -> bool:
-        """Could analysing it again against ``registry`` give another result?"""
-        return isinstance(self.result, str) or not self.asked.same_answers(registry)
+    result: Local | str
 
 
-def analyse(path: Path, prep: Prepared, registry: Registry, taxonomy: Taxonomy) -> Analysed:
-    """The registry half: speakers, quotes, mentions, topics; learns new speakers."""
-    asked = Recorder(registry)
+def analyse(path: Path, prep: Prepared, taxonomy: Taxonomy) -> Analysed:
+    """Speakers, quotes, mentions and topics of one seed, from its text alone."""
     try:
-        result = analyze(prep.title, prep.paragraphs, asked, taxonomy, source=prep.source)
+        result = analyze_local(prep.title, prep.paragraphs, taxonomy)
     except Exception as exc:
         result = _failure(path, exc)
-    return Analysed(path, prep, result, asked)
+    return Analysed(path, prep, result)
 
 
 def draft(prep: Prepared, result: Analysis) -> Draft:
@@ -160,72 +155,40 @@ def draft(prep: Prepared, result: Analysis) -> Draft:
 
 
 def _draft_or_fail(a: Analysed) -> Draft | str:
-    """The draft, or the first failure in the order the steps once ran: analysis, the rest."""
+    """The draft, or the first failure in the order the steps ran: analysis, the rest."""
     if isinstance(a.result, str):
         return a.result
     if a.prep.error:
         return a.prep.error
     try:
-        return draft(a.prep, a.result)
+        return draft(a.prep, finish(a.result))
     except Exception as exc:
         return _failure(a.path, exc)
 
 
+def _prepare_and_analyse(path: Path, decoded: Decoded, outlets: Outlets, taxonomy: Taxonomy) -> Analysed | str:
+    prep = _prepare_or_fail(path, decoded, outlets)
+    return prep if isinstance(prep, str) else analyse(path, prep, taxonomy)
+
+
 def drafts(decoded: list[tuple[Path, Decoded]], registry: Registry, taxonomy: Taxonomy,
            outlets: Outlets, workers: int | None = None) -> list[tuple[Path, Draft | str]]:
-    """Each decoded seed's draft or failure message, in seed order."""
-    known = registry.fingerprint()
-    # Seeds are analysed in order (analysis learns speakers as it goes), each as soon
-    # as a worker process has prepared it.
-    done: list[Analysed | str] = []
-    prepared = parallel.ordered_map(lambda item: _prepare_or_fail(*item, outlets), decoded, workers)
-    for (path, _), prep in zip(decoded, prepared, strict=True):     # strict: runs the pool to its end
-        done.append(prep if isinstance(prep, str) else analyse(path, prep, registry, taxonomy))
-    if registry.fingerprint() != known:
-        # A second pass makes every article see the registry learned from all of them,
-        # so a re-run is byte-identical.
-        _second_pass(done, registry, taxonomy, workers)
+    """Each decoded seed's draft or failure message, in seed order.
+
+    Every seed is analysed on its own (in worker processes); then the people of
+    all of them are matched with the registry in one step (``who.identify``), so
+    the result does not depend on the order of the seeds or on an earlier run."""
+    done = list(parallel.ordered_map(lambda item: _prepare_and_analyse(*item, outlets, taxonomy),
+                                     decoded, workers))
+    seen: set[str] = set()
+    people = []
+    for a in done:
+        if isinstance(a, Analysed) and isinstance(a.result, Local) and not a.prep.error \
+                and a.prep.fingerprint not in seen:
+            seen.add(a.prep.fingerprint)
+            people.append(a.result.people())
+    identify.assign(registry, people)
     return [(path, a if isinstance(a, str) else _draft_or_fail(a)) for (path, _), a in zip(decoded, done)]
-
-
-def _second_pass(done: list[Analysed | str], registry: Registry, taxonomy: Taxonomy,
-                 workers: int | None) -> None:
-    """Analyse again, in order, each article the registry would now tell something new
-    (``Recorder.same_answers``: the others would come out the same)."""
-    stale = [i for i, a in enumerate(done) if not isinstance(a, str) and a.stale(registry)]
-    start = _second_pass_in_workers(done, stale, registry, taxonomy, workers) \
-        if parallel.forks(len(stale), workers) else 0
-    for i in range(start, len(done)):
-        a = done[i]
-        if not isinstance(a, str) and a.stale(registry):
-            done[i] = analyse(a.path, a.prep, registry, taxonomy)
-
-
-def _second_pass_in_workers(done: list[Analysed | str], stale: list[int], registry: Registry,
-                            taxonomy: Taxonomy, workers: int | None) -> int:
-    """Re-analyse the stale articles in worker processes, against the registry as the
-    first pass left it: right while none of them learns anything. Returns where the
-    first that did learn something is (from there on only this process, which owns
-    the registry, may go on), or the end.
-
-    A worker takes its articles in order, so every result before that one was worked
-    out against the registry untouched."""
-    again = parallel.ordered_map(lambda i: _analyse_unchanged(done[i], registry, taxonomy), stale, workers)
-    try:
-        for i, result in zip(stale, again, strict=True):
-            if result is None:
-                return i
-            done[i].result = result        # its recorded answers are not asked about again
-    finally:
-        again.close()       # stops the workers when we return early
-    return len(done)
-
-
-def _analyse_unchanged(a: Analysed, registry: Registry, taxonomy: Taxonomy) -> Analysis | str | None:
-    """``a``'s analysis again, or None when making it changed the registry."""
-    version = registry.version
-    result = analyse(a.path, a.prep, registry, taxonomy).result
-    return None if registry.version != version else result
 
 
 def _backup_path(path: Path) -> Path:

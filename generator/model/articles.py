@@ -189,6 +189,7 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
                 terms[str(k)] = tuple(str(x) for x in v if isinstance(x, str))
 
     quotes: list[Quote] = []
+    unattributed: list[Quote] = []
     raw_quotes = meta.get("quotes") or []
     if not isinstance(raw_quotes, list):
         chk.error("quotes", "quotes must be a list", "write each quote as `- {id: q-…, speaker: …, text: …}`")
@@ -213,6 +214,9 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
         if not isinstance(text, str) or not text.strip():
             chk.error(f"quotes[{i}].text", f"quote {qid} has no text", "add `text: \"…\"`")
             continue
+        if who is None:
+            unattributed.append(Quote(qid, "", _ws(text), bool(q.get("partial")), owner, -1 - len(unattributed)))
+            continue
         if who not in speakers:
             import difflib
             near = difflib.get_close_matches(str(who), list(speakers), n=1)
@@ -220,8 +224,10 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
                       (f"did you mean {near[0]!r}? " if near else "")
                       + "add it to content/speakers.yaml or fix the slug")
             continue
+        role = q.get("role")
         quotes.append(Quote(qid, who, _ws(text), bool(q.get("partial")), owner, len(quotes),
-                            quote_topics(text, tps, terms, topics, needles)))
+                            quote_topics(text, tps, terms, topics, needles),
+                            _ws(role) if isinstance(role, str) else ""))
     # A quoted speaker is a speaker even if the list forgot them.
     spk = spk + tuple(dict.fromkeys(q.speaker for q in quotes if q.speaker not in spk))
 
@@ -237,5 +243,5 @@ def validate(path: Path, meta: dict[str, Any], body: str, body_line: int, digest
         format=fmt, interviewer=(str(meta["interviewer"]) if meta.get("interviewer") else None),
         summary=_ws(str(meta.get("summary") or "")), words=words, speakers=spk, quotes=tuple(quotes),
         mentions=tuple(m for m in mentions if m not in spk), topics=tps, topic_terms=terms,
-        body=body, body_line=body_line, digest=digest,
+        body=body, body_line=body_line, digest=digest, unattributed=tuple(unattributed),
     )

@@ -68,6 +68,7 @@ class Quote:
     article: str                  # article slug
     position: int                 # order within the article
     topics: tuple[str, ...] = ()  # topics this statement is about (see model.quotes)
+    role: str = ""                # the speaker's role as this article gives it ("President")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,7 @@ class Article:
     body: str                     # Markdown
     body_line: int                # line of the file where the body starts
     digest: str                   # hash of the file bytes
+    unattributed: tuple[Quote, ...] = ()    # quotations whose speaker nobody could tell (speaker: null)
 
     def __reduce__(self):
         # The path as a string: unpickling a PosixPath re-parses it through the pickled

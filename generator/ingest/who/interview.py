@@ -1,17 +1,24 @@
-"""Recognise interview transcripts: paragraphs that open with ``Label: ``.
+"""Recognise interviews and transcripts: paragraphs that open with a speaker label.
 
-A transcript has at least two labels taking two or more turns each.  The
-interviewer is the label whose turns are mostly questions (or a label such
-as "Q"); every other label answers.  Labels that share a last word
-("Jan Piotr Kowalczyk" / "Kowalczyk") are one participant.
+Labels take the forms interviews, press conferences and parliamentary records
+use: ``Name:``, ``NAME:``, ``NAME (Role):``, ``ROLE:``, ``Q:``/``A:``,
+``MODERATOR:``.  A transcript has at least three labelled turns by at least
+two participants.  Labels that share a last word ("Jan Piotr Kowalczyk" /
+"Kowalczyk"), or a role given in brackets ("HENRIK SØRVIK (Secretary General)"
+/ "SECRETARY GENERAL"), are one participant.  The interviewer is a label such
+as "Q", "Journalist" or "Moderator", else the label whose turns are mostly
+questions; every other label answers.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-TURN_RE = re.compile(r"^(?P<label>[A-Z][\w.'’ -]{0,40}?):\s+(?P<text>\S.*)$", re.S)
-_QUESTION_LABELS = {"q", "question", "interviewer"}
+TURN_RE = re.compile(
+    r"^(?P<label>[A-Z\u00C0-\u00DE][\w.'’ -]{0,40}?)(?:\s*\((?P<role>[^()\n]{1,60})\))?:\s+(?P<text>\S.*)$", re.S)
+# Labels of whoever asks or chairs rather than answers.
+ASKERS = {"q", "question", "interviewer", "journalist", "reporter", "moderator", "host", "anchor",
+          "chair", "chairman", "chairwoman", "presenter", "audience", "questioner"}
 _ANSWER_LABELS = {"a", "answer"}
 
 
@@ -20,11 +27,24 @@ class Turn:
     label: str
     text: str
     offset: int          # where ``text`` starts in the paragraph
-    question: bool       # the interviewer's turn
+    question: bool       # the interviewer's or chair's turn
+    role: str = ""       # "Secretary General" in "HENRIK SØRVIK (Secretary General):"
+
+
+def label_name(label: str) -> str:
+    """'HENRIK SØRVIK' -> 'Henrik Sørvik'; other labels as written."""
+    return label.title() if label.isupper() and len(label) > 1 else label
 
 
 def _group(label: str) -> str:
     return label.split()[-1].lower().rstrip(".")
+
+
+def _is_label(label: str) -> bool:
+    words = label.split()
+    if label.isupper():
+        return len(words) <= 6
+    return len(words) <= 4 and all(w[0].isupper() for w in words)
 
 
 def detect(paragraphs) -> tuple[list[Turn | None], str | None] | None:
@@ -33,28 +53,50 @@ def detect(paragraphs) -> tuple[list[Turn | None], str | None] | None:
     counts: dict[str, int] = {}
     questions: dict[str, int] = {}
     labels: dict[str, str] = {}
+    roles: dict[str, str] = {}          # role in brackets -> the group of the name it followed
     for p in paragraphs:
         m = TURN_RE.match(p)
-        if not m or len(m.group("label").split()) > 4 or not all(
-                w[0].isupper() for w in m.group("label").split()):
+        if not m or not _is_label(m.group("label").strip()):
             found.append(None)
             continue
-        label, text = m.group("label"), m.group("text")
+        label, text, role = m.group("label").strip(), m.group("text"), (m.group("role") or "").strip()
         g = _group(label)
+        if role and g not in ASKERS:
+            roles.setdefault(role.lower(), g)
         counts[g] = counts.get(g, 0) + 1
         questions[g] = questions.get(g, 0) + ("?" in text)
         labels.setdefault(g, label)
-        found.append(Turn(label, text, m.start("text"), False))
-    groups = [g for g, n in counts.items() if n >= 2]
-    if len(groups) < 2 or sum(counts[g] for g in groups) < 4:
+        found.append(Turn(label, text, m.start("text"), False, role))
+    # "SECRETARY GENERAL:" after "HENRIK SØRVIK (Secretary General):" is the same person
+    alias = {}
+    for g in list(counts):
+        full = labels[g].lower()
+        if full in roles and roles[full] != g:
+            alias[g] = roles[full]
+    for g, to in alias.items():
+        counts[to] += counts.pop(g)
+        questions[to] += questions.pop(g)
+    turns_total = sum(counts.values())
+    if len(counts) < 2 or turns_total < 3:
         return None
-    asker = next((g for g in groups if g in _QUESTION_LABELS),
-                 max(groups, key=lambda g: (questions[g] / counts[g], counts[g])))
-    if questions[asker] * 2 < counts[asker] and asker not in _QUESTION_LABELS:
-        return None
-    turns = [None if t is None or _group(t.label) not in groups else
-             Turn(t.label, t.text, t.offset, _group(t.label) == asker) for t in found]
-    return turns, labels[asker]
+    askers = {g for g in counts if g in ASKERS}
+    if not askers:
+        repeated = [g for g, n in counts.items() if n >= 2]
+        if len(repeated) < 2 or sum(counts[g] for g in repeated) < 4:
+            return None
+        asker = max(repeated, key=lambda g: (questions[g] / counts[g], counts[g]))
+        if questions[asker] * 2 < counts[asker]:
+            return None
+        askers = {asker}
+    turns = []
+    for t in found:
+        if t is None:
+            turns.append(None)
+            continue
+        g = alias.get(_group(t.label), _group(t.label))
+        turns.append(Turn(t.label, t.text, t.offset, g in askers, t.role))
+    first = next(g for g in sorted(askers, key=lambda g: (g not in ("q", "question", "interviewer"), g)))
+    return turns, labels[first]
 
 
 def is_anonymous_answer(label: str) -> bool:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import gender_guesser.detector
+
 from .wordtrie import trie_pattern
 
 
@@ -23,10 +25,20 @@ argue warn announce declare remark comment reply respond answer ask admit acknow
 confirm deny emphasize emphasise affirm assert observe suggest continue recall praise
 urge reiterate tweet post complain concede predict vow pledge describe caution
 maintain contend recount testify estimate joke quip boast lament mutter shout scream
-whisper cry laugh sigh yell exclaim retort counter rule order announce demand
+whisper cry laugh sigh yell exclaim retort counter announce demand
 call dismiss hail report
+muse bark retaliate assure agree bemoan proclaim assert cite opine exhort fume snap scoff
+rail thunder gush marvel chide scold blast slam lash mock quote recite read write tweet
+reflect reason plead beg vent rant grumble quip interject interrupt chime echo caution
+acknowledge elaborate clarify specify announce concur disagree object protest question
+wonder speculate hint indicate signal insist vow promise threaten boast brag concede
 """.split()
-_IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
+_IRREGULAR = {"say": ["said", "says", "saying"], "read": ["reads", "reading"],
+              "snap": ["snapped", "snaps", "snapping"], "plead": ["pleaded", "pleads", "pleading", "pled"],
+              "beg": ["begged", "begs", "begging"], "chime": ["chimed in", "chimes in", "chiming in"],
+              "quote": ["quoted", "quotes", "quoting"], "question": ["questioned", "questions", "questioning"],
+              "signal": ["signaled", "signalled", "signals", "signaling", "signalling"],
+              "interject": ["interjected", "interjects", "interjecting"], "tell": ["told", "tells", "telling"],
               "write": ["wrote", "writes", "writing", "written"], "cry": ["cried", "cries", "crying"],
               "reply": ["replied", "replies", "replying"], "testify": ["testified", "testifies", "testifying"],
               "underline": ["underlined", "underlines", "underlining"]}
@@ -52,7 +64,8 @@ SPEECH_VERBS = frozenset(f for lemma in _SPEECH_LEMMAS for f in _inflect(lemma))
     ["pointed out", "points out", "pointing out", "went on", "goes on", "summed up",
      "was quoted as saying", "is quoted as saying", "quoted as saying", "spelled out",
      "expressed confidence", "expressed hope", "expressed concern", "expressed regret",
-     "expressed doubt", "expressed the hope", "made clear", "made it clear", "put it",
+     "expressed doubt", "expressed the hope", "made clear", "made it clear", "put it", "puts it",
+     "issued a statement", "said in a statement", "wrote in", "added that",
      "according to"])
 # A prefix tree tries longer forms first, so "pointed out" wins over a shorter prefix.
 SPEECH_VERB_RE = re.compile(r"\b(" + trie_pattern(SPEECH_VERBS, space=r"\s+", ignore_case=True) + r")\b", re.I)
@@ -102,6 +115,10 @@ FEMALE_ROLES = _words("""spokeswoman chairwoman congresswoman mother wife daught
 queen princess actress businesswoman grandmother aunt""")
 MALE_ROLES = _words("""spokesman chairman congressman father husband son brother king prince
 actor businessman grandfather uncle""")
+
+# Party and faction words: they qualify a name ("Republican Sen. …") and are never part of one.
+PARTY_WORDS = _words("""republican republicans democrat democrats democratic gop independent
+conservative conservatives liberal liberals labour tory tories libertarian socialist""")
 
 # Heads of organisation names ("the Foreign Ministry", "Interior Department").
 ORG_HEADS = _words("""ministry department office agency commission council committee
@@ -202,3 +219,24 @@ def country_of(word: str) -> str | None:
 ABBREVIATIONS = _words("""mr mrs ms dr prof gen col lt sen rep gov capt sgt maj adm supt insp
 st jr sr no vs etc inc co corp ltd jan feb mar apr jun jul aug sep sept oct nov dec mt ft
 approx dept est""")
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> gender_guesser.detector.Detector:
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+@lru_cache(maxsize=65536)
+def given_name_gender(word: str) -> str | None:
+    """'m' or 'f' for a word the given-name lists know as a first name (not a title,
+    place or month that happens to be one), else None."""
+    low = word.lower().rstrip(".")
+    if low in TITLE_WORDS or low in STOP_CAPS or low in NOT_PERSON - {"bill", "will", "mark", "grant"} \
+            or country_of(word) or word.isupper():
+        return None
+    g = _given_names().get_gender(word.rstrip("."))
+    return "m" if g in ("male", "mostly_male") else "f" if g in ("female", "mostly_female") else None
+
+
+def is_given_name(word: str) -> bool:
+    return given_name_gender(word) is not None

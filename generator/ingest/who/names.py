@@ -317,8 +317,12 @@ def _read_run(raw: str, common) -> tuple | None:
     possessive), offsets relative to the run."""
     toks, _ = _run_tokens(raw)
     k = len(toks)
-    while k > 0 and _name_like(toks[k - 1], common):
+    while k > 0 and (_name_like(toks[k - 1], common) or k < len(toks) and lx.is_given_name(toks[k - 1])):
         k -= 1
+    # "Maricopa County Recorder Helen Purcell": the name starts at its given name
+    first = next((i for i in range(k + 1, len(toks) - 1) if lx.is_given_name(toks[i])), None)
+    if first is not None and not lx.is_given_name(toks[k]) and not _INITIAL.fullmatch(toks[k]):
+        k = first
     return _run_shape(raw, k)
 
 
@@ -354,7 +358,8 @@ def _run_shape(raw: str, k: int) -> tuple | None:
         return None
     if prefix and prefix[-1].rstrip(".").lower() in _PLACE_WORDS:
         return None    # "Black Sea Sochi": a place run, not a titled name
-    if any(t.rstrip(".").lower() in lx.NOT_PERSON for t in toks[len(prefix):]):
+    if any(t.rstrip(".").lower() in lx.NOT_PERSON and not (i == 0 and lx.is_given_name(t))
+           for i, t in enumerate(toks[len(prefix):])):
         return None
     start = len(" ".join(prefix)) + (1 if prefix else 0)
     honor = next((t for t in prefix if t.lower() in lx.HONORIFICS), "")
