@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
 
+    m = sub.add_parser("merge-speakers", help="fold duplicate people in speakers.yaml into one entry each")
+    m.add_argument("--content", help="content folder (default: content/)")
+    m.add_argument("--dry-run", action="store_true", help="show the merges, change nothing")
+
     d = sub.add_parser("deploy", help="build and publish the site to a gh-pages branch")
     d.add_argument("--remote", help="git remote (default: origin)")
     d.add_argument("--branch", help="branch to publish to (default: gh-pages)")
@@ -75,7 +79,14 @@ def _deploy(args) -> int:
                       force=args.force, allow_dirty=args.allow_dirty, dry_run=args.dry_run) or 0
 
 
-COMMANDS = {"ingest": _ingest, "build": _build, "serve": _serve, "deploy": _deploy}
+def _merge_speakers(args) -> int:
+    from generator.commands import merge_speakers
+
+    return merge_speakers.run(load_config(args.root, {"content": args.content}), dry_run=args.dry_run)
+
+
+COMMANDS = {"ingest": _ingest, "build": _build, "serve": _serve, "deploy": _deploy,
+            "merge-speakers": _merge_speakers}
 
 
 def main(argv: list[str] | None = None) -> int:

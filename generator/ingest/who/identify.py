@@ -120,14 +120,68 @@ def _neg(slug: str) -> tuple:
     return tuple(-ord(c) for c in slug)
 
 
-def _lookup_person(registry: Registry, name: str) -> str | None:
-    slug = registry.lookup(name, "person")
-    if slug is None:
-        # "Dmitry A. Medvedev" / "Dmitry Medvedev": same first and last name
-        words = name.split()
-        if len(words) > 2:
-            slug = registry.lookup(f"{words[0]} {surname(name)}", "person")
-    return slug
+def same_person(a: str, b: str) -> bool:
+    """'Stephen K. Bannon' and 'Stephen Bannon': same surname and first name, no middle
+    names or suffixes that differ ('George W. Bush' is not 'George H.W. Bush')."""
+    wa, wb = a.split(), b.split()
+    if norm(surname(a)) != norm(surname(b)) or norm(wa[0]) != norm(wb[0]):
+        return False
+    sa = {w.lower().rstrip(".") for w in wa if w.lower() in _SUFFIXES}
+    sb = {w.lower().rstrip(".") for w in wb if w.lower() in _SUFFIXES}
+    ma, mb = [norm(w)[:1] for w in given_names(a)[1:]], [norm(w)[:1] for w in given_names(b)[1:]]
+    return sa == sb and (not ma or not mb or ma == mb)
+
+
+def _middle(name: str) -> tuple[str, ...]:
+    return tuple(norm(w)[:1] for w in given_names(name)[1:])
+
+
+def _full_names(registry: Registry, full: list[Entity]) -> dict[str, str]:
+    """Each full name of this run -> its slug, the same whatever order the names came in
+    and whether an earlier run already registered them.
+
+    Names that can be one person ("Stephen K. Bannon", "Stephen Bannon") share one entry:
+    one already in the registry, else the name written most often.  A name without
+    middle initials that fits several people ("George Bush": George W. and George P.)
+    goes to the one the articles quote most."""
+    count = Counter(e.name for e in full)
+    order = list(count)
+    known = {e.name: slug for slug, e in registry.entries.items()
+             if e.kind == "person" and len(given_names(e.name)) >= 1}
+    slug_of: dict[str, str] = {}
+    for n in order:
+        slug = registry.lookup(n, "person")
+        if slug is not None:
+            slug_of[n] = slug
+    names = list(dict.fromkeys([*known, *order]))
+    rank = {n: (n in known and -list(known).index(n) - len(names), count[n], -order.index(n) if n in count else 0)
+            for n in names}
+
+    def canonical(group: list[str]) -> str:
+        return max(group, key=lambda n: (n in known, rank[n]))
+
+    for n in order:
+        if n in slug_of:
+            continue
+        fits = [x for x in names if same_person(x, n)]
+        kinds = {_middle(x) for x in fits if _middle(x)}
+        if len(kinds) > 1 and not _middle(n):
+            # ambiguous: the most quoted of the people it could be
+            best = max(kinds, key=lambda k: (sum(count[x] for x in fits if _middle(x) == k),
+                                             tuple(-ord(c) for c in "".join(k))))
+            fits = [x for x in fits if _middle(x) == best or not _middle(x) and x != n]
+        elif len(kinds) > 1:
+            fits = [x for x in fits if _middle(x) in ((), _middle(n))]
+        head = canonical(fits)
+        if head in known:
+            slug_of[n] = known[head]
+        elif head in slug_of:
+            slug_of[n] = slug_of[head]
+        else:
+            e = next(x for x in full if x.name == head)
+            slug_of[n] = slug_of[head] = registry.add(head, role=e.role or None, aliases=_aliases(e))
+            known[head] = slug_of[head]
+    return slug_of
 
 
 def assign(registry: Registry, articles: Iterable[list[Entity]]) -> None:
@@ -137,6 +191,7 @@ def assign(registry: Registry, articles: Iterable[list[Entity]]) -> None:
     articles = [list(a) for a in articles]
     people = _People(registry)
     later: list[Entity] = []
+    full: list[Entity] = []
     for entities in articles:
         for e in entities:
             e.slug = None
@@ -151,15 +206,12 @@ def assign(registry: Registry, articles: Iterable[list[Entity]]) -> None:
             if name is None:
                 continue
             e.name = name
-            if len([w for w in name.split() if w.lower() not in _SUFFIXES]) < 2:
-                later.append(e)
-                continue
-            slug = _lookup_person(registry, name)
-            if slug is None:
-                slug = registry.add(name, role=e.role or None, aliases=_aliases(e))
-            e.slug = slug
-            if e.quoted:
-                people.weight[slug] += 1
+            (full if given_names(name) else later).append(e)
+    slug_of = _full_names(registry, full)
+    for e in full:
+        e.slug = slug_of[e.name]
+        if e.quoted:
+            people.weight[e.slug] += 1
     for e in later:
         if e.kind == "person":
             word = surname(e.name)

@@ -108,7 +108,7 @@ top chief junior first second interim current late defence defense foreign inter
 finance health education justice trade economy energy environment home state general
 under assistant executive managing lead principal permanent special national regional
 local federal prime club team head""")
-ROLE_NOUNS = ROLE_NOUNS | TITLE_ABBR | _words("author co-author")
+ROLE_NOUNS = ROLE_NOUNS | TITLE_ABBR | _words("author co-author speaker")
 TITLE_WORDS = ROLE_NOUNS | ROLE_MODIFIERS | HONORIFICS | _words("""secretary general
 affairs security""")
 FEMALE_ROLES = _words("""spokeswoman chairwoman congresswoman mother wife daughter sister
