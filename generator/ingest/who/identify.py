@@ -82,14 +82,17 @@ class _People:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.weight: Counter = Counter()
+        self._indexed = -1
 
     def full_named(self, word: str) -> list[str]:
-        key = norm(word)
-        out = []
-        for slug, e in self.registry.entries.items():
-            if e.kind == "person" and len(e.name.split()) > 1 and norm(surname(e.name)) == key:
-                out.append(slug)
-        return sorted(out)
+        """Slugs of the registry's people with that surname and a given name."""
+        if self._indexed != len(self.registry.entries):
+            self._by_surname: dict[str, list[str]] = {}
+            for slug, e in self.registry.entries.items():
+                if e.kind == "person" and given_names(e.name):
+                    self._by_surname.setdefault(norm(surname(e.name)), []).append(slug)
+            self._indexed = len(self.registry.entries)
+        return sorted(self._by_surname.get(norm(word), ()))
 
 
 def _fits(entry, e: Entity) -> bool:
@@ -154,8 +157,12 @@ def _full_names(registry: Registry, full: list[Entity]) -> dict[str, str]:
         if slug is not None:
             slug_of[n] = slug
     names = list(dict.fromkeys([*known, *order]))
-    rank = {n: (n in known and -list(known).index(n) - len(names), count[n], -order.index(n) if n in count else 0)
-            for n in names}
+    by_surname: dict[str, list[str]] = {}
+    for n in names:
+        by_surname.setdefault(norm(surname(n)), []).append(n)
+    known_at = {n: i for i, n in enumerate(known)}
+    order_at = {n: i for i, n in enumerate(order)}
+    rank = {n: (-known_at.get(n, -1) if n in known_at else 0, count[n], -order_at.get(n, 0)) for n in names}
 
     def canonical(group: list[str]) -> str:
         return max(group, key=lambda n: (n in known, rank[n]))
@@ -163,7 +170,7 @@ def _full_names(registry: Registry, full: list[Entity]) -> dict[str, str]:
     for n in order:
         if n in slug_of:
             continue
-        fits = [x for x in names if same_person(x, n)]
+        fits = [x for x in by_surname[norm(surname(n))] if same_person(x, n)]
         kinds = {_middle(x) for x in fits if _middle(x)}
         if len(kinds) > 1 and not _middle(n):
             # ambiguous: the most quoted of the people it could be
