@@ -53,10 +53,10 @@ def person_name(raw: str) -> str | None:
         low = w.lower().rstrip(".")
         if w.lower() in _PARTICLES:
             continue
-        if not _NAME_TOKEN.fullmatch(w):
-            return None
+        if not _NAME_TOKEN.fullmatch(w) or re.search(r"[’']s?$", w):
+            return None         # "Obama's Clean Power Plan": a possessive inside is no name
         if low in lx.PARTY_WORDS or low in lx.ORG_HEADS or low in lx.STOP_CAPS or lx.country_of(w) \
-                or (low in lx.NOT_PERSON and not lx.is_given_name(w)) \
+                or (low in lx.NOT_PERSON and not lx.is_given_name(w) and not lx.is_given_name(core[0])) \
                 or (low in lx.TITLE_WORDS and not lx.is_given_name(w)):
             return None
         if w.isupper() and len(w.rstrip(".")) > 2 and "." not in w:
