@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from generator.ingest.registry import Registry
 from generator.ingest.who import lexicon as lx
 from generator.ingest.who import names
 from generator.ingest.who.coref import Coref
@@ -171,7 +170,7 @@ def _name(words: str, title: str = "") -> Mention:
 
 
 def test_a_name_missed_before_finds_a_person_added_later():
-    coref = Coref(Registry())
+    coref = Coref()
     assert coref.resolve_name(_name("Kowalczik")) is None            # nobody yet
     assert coref.resolve_name(_name("Soldal")) is None
     person = coref.resolve_name(_name("Jan Kowalczyk", title="Secretary General"))
@@ -182,9 +181,3 @@ def test_a_name_missed_before_finds_a_person_added_later():
     assert coref.resolve_name(_name("Soldal")) is person
 
 
-def test_a_registry_change_is_seen_by_a_remembered_miss():
-    reg = Registry()
-    coref = Coref(reg)
-    assert coref.resolve_name(_name("Okafor")) is None
-    reg.add("Ines Okafor", role="Harbour Master")
-    assert coref.resolve_name(_name("Okafor")).name == "Ines Okafor"

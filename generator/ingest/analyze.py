@@ -177,8 +177,8 @@ class _Places:
 class _Article:
     """State while walking one article's paragraphs."""
 
-    def __init__(self, registry: Registry, paragraphs: Sequence[str]):
-        self.coref = Coref(registry)
+    def __init__(self, paragraphs: Sequence[str]):
+        self.coref = Coref()
         self.common = common_words(paragraphs)
         self.country = dominant_country(paragraphs)
         self.quotes: list[tuple[Entity, str, bool]] = []
@@ -537,7 +537,7 @@ def analyze_local(title: str, paragraphs: Sequence[str], taxonomy: Taxonomy) -> 
     """Speakers, quotations, mentions and topics of one article, from its text alone."""
     head = fold(title or "")
     paras = [p for p in paragraphs if fold(p) != head]
-    art = _Article(Registry(), paras)
+    art = _Article(paras)
     found = interview.detect(paras)
     turns, interviewer = found if found else ([None] * len(paras), None)
     art.run_open = False

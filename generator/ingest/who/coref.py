@@ -1,7 +1,7 @@
 """Article-local entities and a small coreference step.
 
 Names resolve to one entity per person (full name, surname, honorific +
-surname, a misspelt surname, a registry alias); pronouns and definite role
+surname, a misspelt surname); pronouns and definite role
 phrases ("the former Danish premier") resolve to the most recent plausible
 person; "the ministry" to the most recent organisation.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Container
 from functools import lru_cache
 
-from generator.ingest.registry import Registry, norm
+from generator.ingest.registry import norm
 
 from . import lexicon as lx
 from .names import Mention
@@ -89,8 +89,7 @@ def clean_role(text: str) -> str:
 class Coref:
     """Entities of one article, in order of first mention."""
 
-    def __init__(self, registry: Registry):
-        self.registry = registry
+    def __init__(self):
         self.entities: list[Entity] = []
         self._by_key: dict[str, Entity] = {}
         self.recent: list[Entity] = []      # persons, most recent subject-like mention last
@@ -103,24 +102,13 @@ class Coref:
         self._person_keys: dict[str, list[Entity]] = {}   # norm(surname or form) -> persons
         self._long_surnames: list[tuple[Entity, str]] = []  # persons whose surname has 5+ letters
         self._close: dict[str, tuple[int, list[Entity]]] = {}  # word -> (persons checked, close ones)
-        # Names that matched nobody (with the registry version then): the same
-        # name finds nobody again until an entity is added, a person gets a
-        # form it could match, or the registry changes.
-        self._misses: dict[str, int] = {}
+        # Names that matched nobody: the same name finds nobody again until an
+        # entity is added or a person gets a form it could match.
+        self._misses: set[str] = set()
         self._miss_keys: dict[str, list[str]] = {}     # norm(word) -> one-word misses
         self._multi_misses: list[str] = []
 
     # ------------------------------------------------------------ entities
-    def _entity_for_slug(self, slug: str) -> Entity:
-        for e in self.entities:
-            if e.slug == slug:
-                return e
-        entry = self.registry.get(slug)
-        e = Entity(entry.name, entry.kind, slug, entry.role or "", evidence=True)
-        e.forms.extend(entry.aliases)
-        self._add(e)
-        return e
-
     def _add(self, e: Entity) -> Entity:
         if self._misses:
             self._forget_misses_of(e)
@@ -146,7 +134,7 @@ class Coref:
             self._index(e, form)
             # only a one-word name can find a person by a form (``_local_surname``)
             for word in self._miss_keys.pop(norm(form), ()):
-                self._misses.pop(word, None)
+                self._misses.discard(word)
 
     def _forget_misses(self) -> None:
         self._misses.clear()
@@ -169,9 +157,9 @@ class Coref:
                         keys.add(key)
         for key in keys:
             for word in self._miss_keys.pop(key, ()):
-                self._misses.pop(word, None)
+                self._misses.discard(word)
         for name in self._multi_misses:
-            self._misses.pop(name, None)
+            self._misses.discard(name)
         self._multi_misses.clear()
 
     def _local_surname(self, word: str) -> Entity | None:
@@ -191,7 +179,7 @@ class Coref:
         return None
 
     def _lookup_name(self, words: list[str], full: str) -> Entity | None:
-        """The entity a name refers to: local, registered or a close misspelling.
+        """The person or organisation of this article a name refers to, or a close misspelling.
 
         Finding nobody changes nothing, which lets ``resolve_name`` remember misses."""
         key = norm(full)
@@ -203,30 +191,21 @@ class Coref:
         if e is None and len(words) > 1:
             # "Van Houten" for "Pieter van Houten"
             e = next((x for x in self.entities if x.kind == "person" and norm(x.name).endswith(" " + key)), None)
-        if e is None:
-            slug = self.registry.lookup(full)
-            if slug is None and len(words) == 1:
-                e = self._local_surname(full)
-                if e is None:
-                    slug = self.registry.lookup_surname(full)
-            if slug is not None and e is None:
-                e = self._entity_for_slug(slug)
-                if norm(full) != norm(e.name):
-                    self._add_form(e, full)
+        if e is None and len(words) == 1:
+            e = self._local_surname(full)
         return e
 
     def resolve_name(self, m: Mention) -> Entity | None:
         words = m.words
         full = " ".join(words)
-        version = self.registry.version
-        e = None if self._misses.get(full) == version else self._lookup_name(words, full)
+        e = None if full in self._misses else self._lookup_name(words, full)
         if e is None:
             if full not in self._misses:
                 if len(words) == 1:
                     self._miss_keys.setdefault(norm(full), []).append(full)
                 else:
                     self._multi_misses.append(full)
-            self._misses[full] = version
+            self._misses.add(full)
             if len(words) == 1 and not (m.honorific or m.title):
                 return None
             e = self._add(Entity(full))
@@ -253,11 +232,7 @@ class Coref:
         return e
 
     def resolve_acronym(self, word: str) -> Entity | None:
-        e = self._by_key.get(norm(word))
-        if e is None:
-            slug = self.registry.lookup(word)
-            e = self._entity_for_slug(slug) if slug else None
-        return e
+        return self._by_key.get(norm(word))
 
     def resolve_role(self, m: Mention, fallback: bool) -> Entity | None:
         """A definite role phrase -> a person holding that role, or the last person."""
@@ -287,9 +262,6 @@ class Coref:
             aged = [e for e in self.recent_any if e.age == age.group(1)]
             if aged:
                 return aged[-1]
-        slug = self.registry.lookup(phrase, "person")
-        if slug and any(e.slug == slug for e in self.entities):
-            return self._entity_for_slug(slug)
         if fallback and self.recent:
             gender = "f" if set(words) & lx.FEMALE_ROLES else "m" if set(words) & lx.MALE_ROLES else None
             for e in reversed(self.recent):
@@ -326,7 +298,7 @@ class Coref:
 
     def org(self, m: Mention, country: str | None) -> Entity:
         name = m.text
-        if m.media and name in self.places and not self.registry.lookup(name, "organization"):
+        if m.media and name in self.places:
             # "the Berlin paper": a paper already named, described by its city
             known = next((e for e in reversed(self.recent_orgs) if e.media), None)
             if known is not None:
@@ -338,9 +310,6 @@ class Coref:
         if not m.media and (head in lx.GOVERNMENT_HEADS or (len(words) > 2 and words[0] in lx.GOVERNMENT_HEADS)) \
                 and not any(lx.country_of(w) or w.isupper() for w in words) and country:
             name = f"{country} {name}"
-        slug = self.registry.lookup(name, "organization") or self.registry.lookup(m.text, "organization")
-        if slug:
-            return self._entity_for_slug(slug)
         e = self._by_key.get(norm(name))
         if e is None:
             e = self._add(Entity(name, "organization", evidence=True))

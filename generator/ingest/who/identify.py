@@ -77,21 +77,19 @@ def given_names(name: str) -> list[str]:
 
 
 class _People:
-    """The registry's people by surname, with how often this run quotes each."""
+    """The registry's full-named people by surname, with how often this run quotes each.
+    Made once every full name of the run is registered: surnames alone add no one to it."""
 
-    def __init__(self, registry: Registry):
+    def __init__(self, registry: Registry, weight: Counter):
         self.registry = registry
-        self.weight: Counter = Counter()
-        self._indexed = -1
+        self.weight = weight
+        self._by_surname: dict[str, list[str]] = {}
+        for slug, e in registry.entries.items():
+            if e.kind == "person" and given_names(e.name):
+                self._by_surname.setdefault(norm(surname(e.name)), []).append(slug)
 
     def full_named(self, word: str) -> list[str]:
         """Slugs of the registry's people with that surname and a given name."""
-        if self._indexed != len(self.registry.entries):
-            self._by_surname: dict[str, list[str]] = {}
-            for slug, e in self.registry.entries.items():
-                if e.kind == "person" and given_names(e.name):
-                    self._by_surname.setdefault(norm(surname(e.name)), []).append(slug)
-            self._indexed = len(self.registry.entries)
         return sorted(self._by_surname.get(norm(word), ()))
 
 
@@ -115,12 +113,7 @@ def _by_surname(people: _People, e: Entity, word: str) -> str | None:
     cands = [s for s in people.full_named(word) if _fits(people.registry.get(s), e)]
     if not cands:
         return None
-    return max(cands, key=lambda s: (_role_overlap(people.registry.get(s), e), people.weight[s], _neg(s)))
-
-
-def _neg(slug: str) -> tuple:
-    """Sort key that prefers the alphabetically first slug under ``max``."""
-    return tuple(-ord(c) for c in slug)
+    return min(cands, key=lambda s: (-_role_overlap(people.registry.get(s), e), -people.weight[s], s))
 
 
 def same_person(a: str, b: str) -> bool:
@@ -131,7 +124,7 @@ def same_person(a: str, b: str) -> bool:
         return False
     sa = {w.lower().rstrip(".") for w in wa if w.lower() in _SUFFIXES}
     sb = {w.lower().rstrip(".") for w in wb if w.lower() in _SUFFIXES}
-    ma, mb = [norm(w)[:1] for w in given_names(a)[1:]], [norm(w)[:1] for w in given_names(b)[1:]]
+    ma, mb = _middle(a), _middle(b)
     return sa == sb and (not ma or not mb or ma == mb)
 
 
@@ -174,8 +167,7 @@ def _full_names(registry: Registry, full: list[Entity]) -> dict[str, str]:
         kinds = {_middle(x) for x in fits if _middle(x)}
         if len(kinds) > 1 and not _middle(n):
             # ambiguous: the most quoted of the people it could be
-            best = max(kinds, key=lambda k: (sum(count[x] for x in fits if _middle(x) == k),
-                                             tuple(-ord(c) for c in "".join(k))))
+            best = min(kinds, key=lambda k: (-sum(count[x] for x in fits if _middle(x) == k), k))
             fits = [x for x in fits if _middle(x) == best or not _middle(x) and x != n]
         elif len(kinds) > 1:
             fits = [x for x in fits if _middle(x) in ((), _middle(n))]
@@ -196,7 +188,6 @@ def assign(registry: Registry, articles: Iterable[list[Entity]]) -> None:
     anybody can be sure of), adding entries to ``registry`` for people and organisations
     not in it yet."""
     articles = [list(a) for a in articles]
-    people = _People(registry)
     later: list[Entity] = []
     full: list[Entity] = []
     for entities in articles:
@@ -217,8 +208,7 @@ def assign(registry: Registry, articles: Iterable[list[Entity]]) -> None:
     slug_of = _full_names(registry, full)
     for e in full:
         e.slug = slug_of[e.name]
-        if e.quoted:
-            people.weight[e.slug] += 1
+    people = _People(registry, Counter(e.slug for e in full if e.quoted))
     for e in later:
         if e.kind == "person":
             word = surname(e.name)
