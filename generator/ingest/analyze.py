@@ -183,7 +183,7 @@ class _Article:
         self.country = dominant_country(paragraphs)
         self.quotes: list[tuple[Entity, str, bool]] = []
         self.mentioned: list[Entity] = []
-        self.last_speaker: Entity | None = None
+        self.run_open = False      # the last paragraph left a quotation open
         self.learned: list[tuple[Entity, str]] = []
         self.coref.places = _Places(paragraphs)
         self._paragraphs = paragraphs
@@ -461,12 +461,12 @@ class _Article:
         self.quotes.extend(para_quotes)
         said = [q[0] for q in para_quotes if q[0] is not None]
         if said:
-            self.last_speaker = said[-1]
+            last = said[-1]
             last_span_end = spans[-1].after
             later = [m for m in ms if m.start > last_span_end and m.kind == "name" and m.subject
-                     and m.entity is not None and m.entity is not self.last_speaker]
-            if not later and self.last_speaker.kind == "person":
-                self.coref.note(Mention(0, 0, "name", ""), self.last_speaker)
+                     and m.entity is not None and m.entity is not last]
+            if not later and last.kind == "person":
+                self.coref.note(Mention(0, 0, "name", ""), last)
         self.run_open = bool(spans) and not spans[-1].closed
         # Who the next paragraph's opening quotation belongs to without an attribution
         # of its own: the speaker of a quotation this paragraph leaves open (the
@@ -540,7 +540,6 @@ def analyze_local(title: str, paragraphs: Sequence[str], taxonomy: Taxonomy) -> 
     art = _Article(paras)
     found = interview.detect(paras)
     turns, interviewer = found if found else ([None] * len(paras), None)
-    art.run_open = False
     roles: dict[str, Entity] = {}
     for p, turn in zip(paras, turns):
         if turn is None:
@@ -553,7 +552,6 @@ def analyze_local(title: str, paragraphs: Sequence[str], taxonomy: Taxonomy) -> 
                 e.quoted = True
             art.quotes.append((e, turn.text.strip(), False))
             art.hows.append("label")
-            art.last_speaker = e
     for e, form in art.learned:
         if form and form not in e.forms:
             e.forms.append(form)
